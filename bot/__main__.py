@@ -1,0 +1,71 @@
+"""Command line: ``python -m bot`` runs the bot; ``python -m bot nearest 06604`` answers once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from dotenv import load_dotenv
+
+from bot.config import ConfigError, Settings
+from bot.local import chat, nearest_once
+
+NO_TOKEN_HELP = """\
+No TELEGRAM_BOT_TOKEN set: talk to @BotFather in Telegram (/newbot) to get one, then
+run: TELEGRAM_BOT_TOKEN=123:ABC python -m bot   (or put it in a .env file).
+Meanwhile, local mode: type a postal code or an address below, or run
+`python -m bot nearest 06604` / `python -m bot nearest 41.18,-73.19`."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--lang", default="en", help="language of local answers (en, fr, es)")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the Telegram bot with long polling (the default)")
+    nearest = commands.add_parser("nearest", help="print the answer to one query")
+    nearest.add_argument("query", nargs="+", help="postal code, address or 'lat,lon'")
+    commands.add_parser("chat", help="local chat in the terminal, no Telegram needed")
+    return parser
+
+
+def run_bot(settings: Settings) -> None:
+    """Run the Telegram bot with long polling until interrupted."""
+    from telegram import Update
+
+    from bot.app import build_application
+
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    load_dotenv()
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.command == "nearest":
+        asyncio.run(nearest_once(settings, " ".join(args.query), args.lang, sys.stdout))
+        return 0
+    if args.command == "chat":
+        asyncio.run(chat(settings, args.lang))
+        return 0
+    if not settings.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        asyncio.run(chat(settings, args.lang))
+        return 0
+    run_bot(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Settings: one frozen dataclass built from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+NOMINATIM_DEFAULT = "https://nominatim.openstreetmap.org"
+OVERPASS_DEFAULT = "https://overpass-api.de/api/interpreter"
+DEFAULT_DB = "safemeet.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use."""
+
+
+def _int_setting(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float_setting(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _url_setting(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An URL setting; unset means the default, set-but-empty means disabled ('')."""
+    if name not in environ:
+        return default
+    value = environ[name].strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must start with http:// or https://, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be configured with. See the README's configuration table."""
+
+    token: str = ""
+    telegram_api_url: str = TELEGRAM_API_DEFAULT
+    db_path: Path = Path(DEFAULT_DB)
+    nominatim_url: str = NOMINATIM_DEFAULT
+    overpass_url: str = OVERPASS_DEFAULT
+    results: int = 3
+    nearby_km: float = 50.0
+    max_send_rate: float = 30.0
+    geocoder_timeout: float = 5.0
+    log_level: str = "INFO"
+
+    @property
+    def base_url(self) -> str:
+        """PTB's base_url: the Bot API root followed by /bot (PTB appends the token)."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """PTB's base_file_url for downloading files through the same server."""
+        return f"{self.telegram_api_url}/file/bot"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``environ`` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        api_url = _url_setting(env, "TELEGRAM_API_URL", TELEGRAM_API_DEFAULT)
+        return cls(
+            token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
+            telegram_api_url=api_url or TELEGRAM_API_DEFAULT,
+            db_path=Path(env.get("SAFEMEET_DB", "").strip() or DEFAULT_DB),
+            nominatim_url=_url_setting(env, "NOMINATIM_URL", NOMINATIM_DEFAULT),
+            overpass_url=_url_setting(env, "OVERPASS_URL", OVERPASS_DEFAULT),
+            results=_int_setting(env, "SAFEMEET_RESULTS", 3, 1, 10),
+            nearby_km=_float_setting(env, "SAFEMEET_NEARBY_KM", 50.0, 1.0, 1000.0),
+            max_send_rate=_float_setting(env, "SAFEMEET_MAX_SEND_RATE", 30.0, 0.0, 1000.0),
+            geocoder_timeout=_float_setting(env, "SAFEMEET_GEOCODER_TIMEOUT", 5.0, 0.5, 30.0),
+            log_level=env.get("SAFEMEET_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        )

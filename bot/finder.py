@@ -1,0 +1,178 @@
+"""From what the user sent (a position, a postal code, a place) to the nearest safe zones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from bot.geo import InvalidCoordinates, Point
+from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
+from bot.guidance import is_dark
+from bot.postal import PostalDirectory, looks_like_malformed_postal_code, parse_postal_code
+from bot.search import ZoneMatch, ZoneSource, nearest_zones
+
+MAX_QUERY_CHARS = 200
+_COORDINATES = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_HAS_WORD = re.compile(r"\w\w", re.UNICODE)
+
+
+class Problem(StrEnum):
+    """Why a query could not be answered with zones."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BAD_COORDINATES = "bad_coordinates"
+    BAD_POSTAL_CODE = "bad_postal_code"
+    UNKNOWN_POSTAL_CODE = "unknown_postal_code"
+    NOT_UNDERSTOOD = "not_understood"
+    PLACE_NOT_FOUND = "place_not_found"
+    GEOCODER_DOWN = "geocoder_down"
+
+
+class QueryError(Exception):
+    """A query we cannot answer with zones; ``subject`` is the part to quote back."""
+
+    def __init__(self, problem: Problem, subject: str = "") -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.subject = subject
+
+
+class OriginKind(StrEnum):
+    """How the searcher's position was given."""
+
+    LOCATION = "location"
+    COORDINATES = "coordinates"
+    POSTAL_CODE = "postal_code"
+    PLACE = "place"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the search starts, as the user gave it."""
+
+    point: Point
+    kind: OriginKind
+    label: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NearestAnswer:
+    """The nearest zones to an origin, and what the advice needs to know."""
+
+    origin: Origin
+    matches: list[ZoneMatch]
+    nearby: bool
+    dark: bool
+
+    @property
+    def country(self) -> str:
+        """Best guess of the searcher's country: stated, else the nearest zone's."""
+        if self.origin.country:
+            return self.origin.country
+        return self.matches[0].zone.country if self.matches else ""
+
+
+def parse_coordinates(text: str) -> Point | None:
+    """``"41.18,-73.19"`` to a Point; None if not shaped like coordinates.
+
+    Raises QueryError(BAD_COORDINATES) when shaped right but out of range.
+    """
+    match = _COORDINATES.match(text)
+    if not match:
+        return None
+    try:
+        return Point.checked(float(match.group(1)), float(match.group(2)))
+    except InvalidCoordinates as exc:
+        raise QueryError(Problem.BAD_COORDINATES, text.strip()) from exc
+
+
+class SafeZoneFinder:
+    """Answers "where is the nearest safe place to meet?" for any kind of query."""
+
+    def __init__(
+        self,
+        zones: ZoneSource,
+        postal: PostalDirectory,
+        geocoder: PlaceGeocoder | None,
+        *,
+        results: int = 3,
+        nearby_km: float = 50.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._zones = zones
+        self._postal = postal
+        self._geocoder = geocoder
+        self._results = results
+        self._nearby_m = nearby_km * 1000.0
+        self._clock = clock
+
+    @property
+    def nearby_km(self) -> float:
+        """Beyond this distance the nearest zone is not 'nearby'."""
+        return self._nearby_m / 1000.0
+
+    async def near(self, origin: Origin) -> NearestAnswer:
+        """The nearest zones to a known position."""
+        matches = await nearest_zones(self._zones, origin.point, self._results)
+        nearby = bool(matches) and matches[0].distance_m <= self._nearby_m
+        place = matches[0].zone.point if nearby else origin.point
+        return NearestAnswer(origin, matches, nearby, is_dark(place, self._clock()))
+
+    async def near_point(self, lat: float, lon: float, label: str = "") -> NearestAnswer:
+        """The nearest zones to a shared location or venue."""
+        try:
+            point = Point.checked(lat, lon)
+        except InvalidCoordinates as exc:
+            raise QueryError(Problem.BAD_COORDINATES, f"{lat}, {lon}") from exc
+        return await self.near(Origin(point, OriginKind.LOCATION, label))
+
+    async def near_text(self, text: str, language: str = "en") -> NearestAnswer:
+        """The nearest zones to typed coordinates, a postal code or a place name."""
+        return await self.near(await self.locate(text, language))
+
+    async def locate(self, text: str, language: str = "en") -> Origin:
+        """Turn typed text into an origin, or raise QueryError saying why not."""
+        query = " ".join(text.split())
+        if not query or not _HAS_WORD.search(query):
+            raise QueryError(Problem.EMPTY if not query else Problem.NOT_UNDERSTOOD)
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(Problem.TOO_LONG)
+        point = parse_coordinates(query)
+        if point is not None:
+            return Origin(point, OriginKind.COORDINATES, f"{point.lat:.5f}, {point.lon:.5f}")
+        readings = parse_postal_code(query)
+        if readings:
+            return await self._locate_postal_code(query, readings, language)
+        if looks_like_malformed_postal_code(query):
+            raise QueryError(Problem.BAD_POSTAL_CODE, query)
+        return await self._locate_place(query, language)
+
+    async def _locate_postal_code(self, query: str, readings: list, language: str) -> Origin:
+        found = await self._postal.lookup(readings)
+        if found is not None:
+            label = " ".join(part for part in (found.query.display, found.locality) if part)
+            return Origin(found.point, OriginKind.POSTAL_CODE, label, found.query.country)
+        if self._geocoder is not None and self._geocoder.enabled:
+            try:
+                return await self._locate_place(
+                    f"{readings[0].display}, {readings[0].country}", language
+                )
+            except QueryError:
+                pass
+        raise QueryError(Problem.UNKNOWN_POSTAL_CODE, readings[0].display)
+
+    async def _locate_place(self, query: str, language: str) -> Origin:
+        if self._geocoder is None or not self._geocoder.enabled:
+            raise QueryError(Problem.NOT_UNDERSTOOD, query)
+        try:
+            place = await self._geocoder.geocode(query, language)
+        except GeocoderUnavailable as exc:
+            raise QueryError(Problem.GEOCODER_DOWN, query) from exc
+        if place is None:
+            raise QueryError(Problem.PLACE_NOT_FOUND, query)
+        return Origin(place.point, OriginKind.PLACE, place.label, place.country)

@@ -1,0 +1,416 @@
+"""Every reply the bot sends, as plain data (HTML text, buttons, map pins) in one language.
+
+Telegram-free, so the terminal mode prints exactly what the bot would send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode
+
+from bot.finder import NearestAnswer, Problem, QueryError
+from bot.geo import compass_point
+from bot.guidance import ALL_TIPS, Situation, emergency_number, tips_for
+from bot.i18n import LANGUAGES, N_, Translator
+from bot.search import ZoneMatch
+from bot.zones import Zone, ZoneKind
+
+METRES_PER_MILE = 1609.344
+FEET_PER_METRE = 3.28084
+MILE_COUNTRIES = frozenset({"US", "GB", "PR", "GU", "VI", "AS", "MP", "LR", "MM"})
+LANGUAGE_CALLBACK_PREFIX = "lang:"
+PRIVACY_RETENTION = N_("Your language choice, until you change it or send /forget.")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkButton:
+    """An inline button that opens a URL."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceButton:
+    """An inline button that sends callback data back to the bot."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pin:
+    """A map pin (Telegram venue) with a directions button."""
+
+    lat: float
+    lon: float
+    title: str
+    address: str
+    directions: LinkButton
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer: an HTML text, optional buttons, then optional map pins."""
+
+    text: str
+    links: tuple[LinkButton, ...] = ()
+    choices: tuple[ChoiceButton, ...] = ()
+    location_button: str | None = None
+    remove_keyboard: bool = False
+    pins: tuple[Pin, ...] = ()
+
+
+def directions_url(zone: Zone) -> str:
+    """A standard maps directions link to the zone's coordinates."""
+    query = urlencode({"api": "1", "destination": f"{zone.lat:.6f},{zone.lon:.6f}"})
+    return f"https://www.google.com/maps/dir/?{query}"
+
+
+def uses_miles(country: str) -> bool:
+    """True where road distances are given in miles."""
+    return country.upper() in MILE_COUNTRIES
+
+
+def format_distance(metres: float, tr: Translator, miles: bool) -> str:
+    """'650 m', '1.2 km', '12 km', or '500 ft', '0.8 mi', '12 mi'."""
+    if miles:
+        if metres < 0.1 * METRES_PER_MILE:
+            feet = max(50, round(metres * FEET_PER_METRE / 50) * 50)
+            return tr._("{value} ft", value=tr.number(feet, 0))
+        value = metres / METRES_PER_MILE
+        return tr._("{value} mi", value=tr.number(value, 1 if value < 10 else 0))
+    if metres < 1000:
+        return tr._("{value} m", value=tr.number(max(10, round(metres / 10) * 10), 0))
+    value = metres / 1000
+    return tr._("{value} km", value=tr.number(value, 1 if value < 10 else 0))
+
+
+def compass_labels(tr: Translator) -> dict[str, str]:
+    """Localized abbreviations of the eight compass points."""
+    return {
+        "N": tr.pgettext("compass", "N"),
+        "NE": tr.pgettext("compass", "NE"),
+        "E": tr.pgettext("compass", "E"),
+        "SE": tr.pgettext("compass", "SE"),
+        "S": tr.pgettext("compass", "S"),
+        "SW": tr.pgettext("compass", "SW"),
+        "W": tr.pgettext("compass", "W"),
+        "NW": tr.pgettext("compass", "NW"),
+    }
+
+
+def format_direction(match: ZoneMatch, tr: Translator) -> str:
+    """'1.2 km NE', or 'right here' when the zone is within a few metres."""
+    if match.distance_m < 25:
+        return tr._("right here")
+    miles = uses_miles(match.zone.country)
+    distance = format_distance(match.distance_m, tr, miles)
+    return f"{distance} {compass_labels(tr)[compass_point(match.bearing_deg)]}"
+
+
+def _kind_line(zone: Zone, tr: Translator) -> str:
+    if zone.kind is ZoneKind.EXCHANGE_ZONE:
+        return "✅ " + tr._("Official safe exchange zone")
+    return "🏢 " + tr._("Police station (not a designated exchange zone)")
+
+
+def _hours_text(zone: Zone, tr: Translator) -> str:
+    if zone.is_24_7:
+        return tr._("open 24/7")
+    if zone.opening_hours:
+        return tr._("hours: {hours}", hours=escape(zone.opening_hours))
+    return tr._("hours unknown, call ahead")
+
+
+def _features_line(zone: Zone, tr: Translator) -> str:
+    features = []
+    if zone.video:
+        features.append("🎥 " + tr._("video surveillance"))
+    if zone.lit:
+        features.append("💡 " + tr._("well lit"))
+    if zone.staffed:
+        features.append("👮 " + tr._("staffed front desk"))
+    return " · ".join(features)
+
+
+def zone_block(index: int, match: ZoneMatch, tr: Translator) -> str:
+    """The lines describing one zone in a list of results."""
+    zone = match.zone
+    lines = [
+        f"<b>{index}. {escape(zone.name)}</b>",
+        _kind_line(zone, tr),
+        "📍 " + escape(zone.full_address or zone.city),
+        f"🧭 {format_direction(match, tr)} · 🕒 {_hours_text(zone, tr)}",
+    ]
+    if features := _features_line(zone, tr):
+        lines.append(features)
+    if zone.phone:
+        lines.append("📞 " + escape(zone.phone))
+    return "\n".join(lines)
+
+
+def _guidance_block(answer: NearestAnswer, tr: Translator) -> str:
+    nearest = answer.matches[0].zone if answer.matches else None
+    situation = Situation(
+        dark=answer.dark,
+        designated=nearest is not None and nearest.kind is ZoneKind.EXCHANGE_ZONE,
+        nearby=answer.nearby,
+    )
+    tips = "\n".join("• " + tr._(tip.text) for tip in tips_for(situation))
+    number = emergency_number(nearest.country if nearest else answer.country)
+    return "\n".join(
+        [
+            "<b>" + tr._("Stay safe") + "</b>",
+            tips,
+            "🚨 " + tr._("In danger, call {number} at once.", number=f"<b>{number}</b>"),
+            tr._("More advice: /tips"),
+        ]
+    )
+
+
+def _heading(answer: NearestAnswer, tr: Translator) -> str:
+    count = len(answer.matches)
+    if answer.origin.label:
+        return tr.ngettext(
+            "🛡 The nearest safe place to meet near {place}:",
+            "🛡 The {count} nearest safe places to meet near {place}:",
+            count,
+            place=f"<b>{escape(answer.origin.label)}</b>",
+        )
+    return tr.ngettext(
+        "🛡 The nearest safe place to meet near you:",
+        "🛡 The {count} nearest safe places to meet near you:",
+        count,
+    )
+
+
+def _far_away_note(answer: NearestAnswer, nearby_km: float, tr: Translator) -> str:
+    miles = uses_miles(answer.country)
+    limit = format_distance(nearby_km * 1000, tr, miles)
+    nearest = format_distance(answer.matches[0].distance_m, tr, miles)
+    return "⚠️ " + tr._(
+        "There is no police safe zone I know of within {limit}: the nearest is {distance} away. "
+        "Meet in a busy, well-lit public place instead, such as a shopping centre entrance "
+        "or a staffed bank lobby, in daylight.",
+        limit=limit,
+        distance=nearest,
+    )
+
+
+def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Reply:
+    """The answer to a search: the zones, advice, directions buttons and a pin."""
+    if not answer.matches:
+        return Reply(
+            tr._(
+                "I do not know any safe zone yet. Meet in a busy, well-lit public place in "
+                "daylight, and see /tips."
+            )
+        )
+    parts = [_heading(answer, tr)]
+    if not answer.nearby:
+        parts.append(_far_away_note(answer, nearby_km, tr))
+    parts += [zone_block(i, match, tr) for i, match in enumerate(answer.matches, start=1)]
+    parts.append(_guidance_block(answer, tr))
+    links = tuple(
+        LinkButton(tr._("🧭 Directions: {name}", name=match.zone.name), directions_url(match.zone))
+        for match in answer.matches
+    )
+    nearest = answer.matches[0].zone
+    pin = Pin(
+        nearest.lat,
+        nearest.lon,
+        nearest.name,
+        nearest.full_address or nearest.city,
+        LinkButton(tr._("🧭 Directions"), directions_url(nearest)),
+    )
+    return Reply("\n\n".join(parts), links=links, pins=(pin,))
+
+
+_PROBLEM_TEXTS = {
+    Problem.EMPTY: N_("Send me a postal code, an address or your location."),
+    Problem.TOO_LONG: N_(
+        "That is too long for a postal code or an address ({limit} characters at most)."
+    ),
+    Problem.BAD_COORDINATES: N_(
+        "Those coordinates are not on Earth: latitude goes from -90 to 90 and longitude "
+        "from -180 to 180."
+    ),
+    Problem.BAD_POSTAL_CODE: N_(
+        "“{subject}” does not look like a postal code I know. Try a US ZIP code (06604), a "
+        "Canadian postal code (K7K 4C2) or a country code and postal code (AU 2000)."
+    ),
+    Problem.UNKNOWN_POSTAL_CODE: N_(
+        "I could not find the postal code {subject}. Check it, or share your location instead."
+    ),
+    Problem.NOT_UNDERSTOOD: N_("I did not understand that."),
+    Problem.PLACE_NOT_FOUND: N_("I could not find “{subject}” on the map."),
+    Problem.GEOCODER_DOWN: N_(
+        "Looking up addresses is not working right now. Send a postal code or share your "
+        "location instead."
+    ),
+}
+
+
+def understood_inputs(tr: Translator) -> str:
+    """What the bot understands, as a short list."""
+    return "\n".join(
+        [
+            tr._("I understand:"),
+            "• " + tr._("a location (📎 › Location), a venue or a live location"),
+            "• " + tr._("a postal code: 06604, K7K 4C2, K7K, AU 2000"),
+            "• " + tr._("an address or a place: 300 Congress St, Bridgeport"),
+            "• " + tr._("coordinates: 41.18, -73.19"),
+        ]
+    )
+
+
+def problem_reply(error: QueryError, tr: Translator, max_chars: int) -> Reply:
+    """A friendly, localized answer to a query we could not resolve."""
+    subject = escape(error.subject[:60] + ("…" if len(error.subject) > 60 else ""))
+    text = tr._(_PROBLEM_TEXTS[error.problem], subject=subject, limit=max_chars)
+    return Reply(f"{text}\n\n{understood_inputs(tr)}")
+
+
+def fallback_reply(tr: Translator) -> Reply:
+    """The answer to anything the bot cannot use (stickers, photos, ...)."""
+    return Reply(tr._("I can only help with places to meet.") + "\n\n" + understood_inputs(tr))
+
+
+def ask_location_reply(tr: Translator, private: bool) -> Reply:
+    """The answer to /nearest without an argument."""
+    if private:
+        return Reply(
+            tr._(
+                "Tap the button below to share your location, or type a postal code or an address."
+            ),
+            location_button=tr._("📍 Share my location"),
+        )
+    return Reply(
+        tr._(
+            "Send /nearest followed by a postal code or an address, for example /nearest 06604, "
+            "or share a location in this chat."
+        )
+    )
+
+
+def start_reply(tr: Translator, first_name: str) -> Reply:
+    """The welcome message."""
+    text = "\n\n".join(
+        [
+            tr._("Hi {name}! I am SafeMeet. 🛡", name=escape(first_name or "")),
+            tr._(
+                "Meeting a stranger to buy or sell something? Many police departments offer "
+                "safe exchange zones: lit, camera-watched spots, often open around the clock. "
+                "I find the nearest ones for you."
+            ),
+            tr._("Share your location with the button below, or type a postal code or an address."),
+            tr._("/help lists everything I can do."),
+        ]
+    )
+    return Reply(text, location_button=tr._("📍 Share my location"))
+
+
+def help_reply(tr: Translator) -> Reply:
+    """The list of commands and inputs."""
+    text = "\n".join(
+        [
+            "<b>" + tr._("SafeMeet: safe places to meet strangers") + "</b>",
+            "",
+            tr._("/nearest 06604: the nearest safe zones to a postal code or a place"),
+            tr._("/nearest: share your location with a button"),
+            tr._("/tips: how to meet a stranger safely"),
+            tr._("/language: choose your language"),
+            tr._("/privacy: what I store about you"),
+            tr._("/forget: delete everything I store about you"),
+            tr._("/help: this message"),
+            "",
+            understood_inputs(tr),
+            "",
+            tr._("In a group, use /nearest with a postal code or share a location."),
+        ]
+    )
+    return Reply(text)
+
+
+def tips_reply(tr: Translator, country: str = "") -> Reply:
+    """The full safety guidance."""
+    tips = "\n".join("• " + tr._(tip.text) for tip in ALL_TIPS)
+    number = emergency_number(country) if country else ""
+    if number:
+        emergency = tr._("In danger, call {number} at once.", number=f"<b>{number}</b>")
+    else:
+        emergency = tr._(
+            "In danger, call the local emergency number at once "
+            "(911 in the US and Canada, 112 in Europe)."
+        )
+    text = "\n".join(
+        [
+            "<b>" + tr._("Meeting a stranger safely") + "</b>",
+            "",
+            tips,
+            "",
+            "🚨 " + emergency,
+            "",
+            tr._(
+                "If something goes wrong: get to safety first, then report it to the police and "
+                "to the marketplace where you met."
+            ),
+        ]
+    )
+    return Reply(text)
+
+
+def privacy_reply(tr: Translator) -> Reply:
+    """What is stored, why, for how long; and the data sources' attributions."""
+    text = "\n".join(
+        [
+            "<b>" + tr._("Privacy") + "</b>",
+            "",
+            tr._("What I store: {what}", what=tr._(PRIVACY_RETENTION)),
+            tr._(
+                "I do not store your locations, postal codes or searches. A shared location is "
+                "used to answer you and then forgotten."
+            ),
+            tr._(
+                "Addresses you type may be looked up on OpenStreetMap's Nominatim service; "
+                "the answers are cached without any link to you."
+            ),
+            tr._("/forget deletes everything I store about you."),
+            "",
+            "<b>" + tr._("Data sources") + "</b>",
+            tr._("Safe zones: police departments' published programmes, checked by hand."),
+            tr._("Postal codes: countries-states-cities-database, ODbL 1.0."),
+            tr._("Geocoding: © OpenStreetMap contributors, ODbL 1.0."),
+        ]
+    )
+    return Reply(text)
+
+
+def forget_reply(tr: Translator) -> Reply:
+    """Confirmation that the user's data is gone."""
+    return Reply(tr._("Done: I deleted everything I stored about you."))
+
+
+def language_menu_reply(tr: Translator) -> Reply:
+    """The /language menu."""
+    choices = tuple(
+        ChoiceButton(name, LANGUAGE_CALLBACK_PREFIX + code) for code, name in LANGUAGES.items()
+    )
+    return Reply(tr._("Choose your language:"), choices=choices)
+
+
+def language_set_reply(tr: Translator) -> str:
+    """Confirmation, in the new language."""
+    return tr._("From now on I will talk to you in English.")
+
+
+def stale_button_text(tr: Translator) -> str:
+    """Answer to a button we do not recognise (forged or from an old version)."""
+    return tr._("This button is no longer valid.")
+
+
+def error_reply(tr: Translator) -> Reply:
+    """Answer when something unexpected failed."""
+    return Reply(tr._("Sorry, something went wrong on my side. Please try again."))

@@ -1,0 +1,33 @@
+"""/language: choose the bot's language with inline buttons; the choice is stored."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import presenter
+from bot.context import SafeMeetContext
+from bot.i18n import LANGUAGES
+from handlers.render import answer, translator_for
+
+
+async def language_menu(update: Update, context: SafeMeetContext) -> None:
+    """Offer the supported languages as buttons."""
+    tr = await translator_for(update, context)
+    await answer(update, context, presenter.language_menu_reply(tr))
+
+
+async def choose_language(update: Update, context: SafeMeetContext) -> None:
+    """Store the chosen language and confirm in it; refuse unknown (forged) choices."""
+    query = update.callback_query
+    if query is None:
+        return
+    code = (query.data or "").removeprefix(presenter.LANGUAGE_CALLBACK_PREFIX)
+    if code not in LANGUAGES:
+        tr = await translator_for(update, context)
+        await query.answer(presenter.stale_button_text(tr), show_alert=False)
+        return
+    await context.services.users.set_language(query.from_user.id, code)
+    tr = context.services.catalogs.get(code)
+    confirmation = presenter.language_set_reply(tr)
+    await query.answer(confirmation)
+    await query.edit_message_text(confirmation)

@@ -1,0 +1,63 @@
+"""Finding zones: shared locations and venues, typed postal codes or places, /nearest."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import presenter
+from bot.context import SafeMeetContext
+from bot.finder import MAX_QUERY_CHARS, NearestAnswer, QueryError
+from bot.i18n import Translator
+from handlers.render import answer, translator_for
+
+
+async def _reply_with(
+    update: Update, context: SafeMeetContext, tr: Translator, result: NearestAnswer
+) -> None:
+    reply = presenter.nearest_reply(result, tr, context.services.finder.nearby_km)
+    await answer(update, context, reply)
+
+
+async def _search_text(update: Update, context: SafeMeetContext, text: str) -> None:
+    tr = await translator_for(update, context)
+    try:
+        result = await context.services.finder.near_text(text, tr.language)
+    except QueryError as error:
+        await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
+        return
+    await _reply_with(update, context, tr, result)
+
+
+async def location(update: Update, context: SafeMeetContext) -> None:
+    """A shared location, live location (first share only) or venue."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
+    tr = await translator_for(update, context)
+    label = message.venue.title if message.venue else ""
+    try:
+        result = await context.services.finder.near_point(
+            message.location.latitude, message.location.longitude, label
+        )
+    except QueryError as error:
+        await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
+        return
+    await _reply_with(update, context, tr, result)
+
+
+async def text(update: Update, context: SafeMeetContext) -> None:
+    """Plain text in a private chat: a postal code, an address or coordinates."""
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await _search_text(update, context, message.text)
+
+
+async def nearest_command(update: Update, context: SafeMeetContext) -> None:
+    """/nearest <query> searches; /nearest alone asks for a location."""
+    query = " ".join(context.args or [])
+    if query:
+        await _search_text(update, context, query)
+        return
+    tr = await translator_for(update, context)
+    private = update.effective_chat is not None and update.effective_chat.type == "private"
+    await answer(update, context, presenter.ask_location_reply(tr, private))

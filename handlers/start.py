@@ -1,0 +1,24 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import presenter
+from bot.context import SafeMeetContext
+from handlers.render import answer, translator_for
+
+
+async def start(update: Update, context: SafeMeetContext) -> None:
+    """Welcome the user and offer the location button."""
+    tr = await translator_for(update, context)
+    name = update.effective_user.first_name if update.effective_user else ""
+    reply = presenter.start_reply(tr, name)
+    if update.effective_chat and update.effective_chat.type != "private":
+        reply = presenter.Reply(reply.text)  # request_location buttons work in private chats only
+    await answer(update, context, reply)
+
+
+async def help_command(update: Update, context: SafeMeetContext) -> None:
+    """List the commands and what the bot understands."""
+    await answer(update, context, presenter.help_reply(await translator_for(update, context)))

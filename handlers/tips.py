@@ -1,0 +1,14 @@
+"""/tips: the full safety guidance."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import presenter
+from bot.context import SafeMeetContext
+from handlers.render import answer, translator_for
+
+
+async def tips(update: Update, context: SafeMeetContext) -> None:
+    """Send the full list of safety tips."""
+    await answer(update, context, presenter.tips_reply(await translator_for(update, context)))

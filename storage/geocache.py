@@ -1,0 +1,58 @@
+"""GeocodeCache: answers of the online geocoder, kept so each place is looked up once."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPlace:
+    """A cached geocoder answer; ``found`` False records a miss."""
+
+    found: bool
+    lat: float | None = None
+    lon: float | None = None
+    label: str = ""
+    country: str = ""
+
+
+class GeocodeCache:
+    """The geocode_cache table, keyed by the normalised query text."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def get(self, query: str, max_age_s: float, miss_max_age_s: float) -> CachedPlace | None:
+        """A cached answer that is fresh enough, else None."""
+        async with self._db.execute(
+            "SELECT found, lat, lon, label, country, created_at FROM geocode_cache WHERE query = ?",
+            (query,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        found, lat, lon, label, country, created_at = row
+        age = time.time() - created_at
+        if age > (max_age_s if found else miss_max_age_s):
+            return None
+        return CachedPlace(bool(found), lat, lon, label, country)
+
+    async def put(self, query: str, place: CachedPlace) -> None:
+        """Store an answer (a hit or a miss) for the query."""
+        await self._db.execute(
+            "INSERT OR REPLACE INTO geocode_cache "
+            "(query, found, lat, lon, label, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                query,
+                int(place.found),
+                place.lat,
+                place.lon,
+                place.label,
+                place.country,
+                time.time(),
+            ),
+        )
+        await self._db.commit()

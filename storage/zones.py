@@ -1,0 +1,126 @@
+"""ZoneRepository: the zones table and its R*Tree index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import aiosqlite
+
+from bot.geo import Box
+from bot.zones import Zone, ZoneKind
+
+_COLUMNS = (
+    "id, name, kind, lat, lon, address, city, region, country, postal_code, opening_hours, "
+    "video, lit, staffed, phone, website, source, verified"
+)
+_UPSERT = f"""
+INSERT INTO zones ({_COLUMNS}) VALUES ({", ".join("?" * 18)})
+ON CONFLICT(id) DO UPDATE SET
+    name = excluded.name, kind = excluded.kind, lat = excluded.lat, lon = excluded.lon,
+    address = excluded.address, city = excluded.city, region = excluded.region,
+    country = excluded.country, postal_code = excluded.postal_code,
+    opening_hours = excluded.opening_hours, video = excluded.video, lit = excluded.lit,
+    staffed = excluded.staffed, phone = excluded.phone, website = excluded.website,
+    source = excluded.source, verified = excluded.verified
+"""
+_IN_BOX = f"""
+SELECT {", ".join("z." + column.strip() for column in _COLUMNS.split(","))}
+FROM zones_rtree AS r JOIN zones AS z ON z.rowid = r.zone_rowid
+WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?
+"""
+
+
+def _to_flag(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _from_flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _zone_from_row(row: Sequence) -> Zone:
+    return Zone(
+        id=row[0],
+        name=row[1],
+        kind=ZoneKind(row[2]),
+        lat=row[3],
+        lon=row[4],
+        address=row[5],
+        city=row[6],
+        region=row[7],
+        country=row[8],
+        postal_code=row[9],
+        opening_hours=row[10],
+        video=_to_flag(row[11]),
+        lit=_to_flag(row[12]),
+        staffed=_to_flag(row[13]),
+        phone=row[14],
+        website=row[15],
+        source=row[16],
+        verified=row[17],
+    )
+
+
+def _zone_params(zone: Zone) -> tuple:
+    return (
+        zone.id,
+        zone.name,
+        zone.kind.value,
+        zone.lat,
+        zone.lon,
+        zone.address,
+        zone.city,
+        zone.region,
+        zone.country,
+        zone.postal_code,
+        zone.opening_hours,
+        _from_flag(zone.video),
+        _from_flag(zone.lit),
+        _from_flag(zone.staffed),
+        zone.phone,
+        zone.website,
+        zone.source,
+        zone.verified,
+    )
+
+
+class ZoneRepository:
+    """Reads and writes zones; keeps the R*Tree in step through triggers."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def upsert_many(self, zones: Iterable[Zone]) -> None:
+        """Insert or update zones by their stable id, in one transaction."""
+        await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
+        await self._db.commit()
+
+    async def count(self) -> int:
+        """Number of zones stored."""
+        async with self._db.execute("SELECT count(*) FROM zones") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def get(self, zone_id: str) -> Zone | None:
+        """One zone by its stable id."""
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM zones WHERE id = ?", (zone_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _zone_from_row(row) if row else None
+
+    async def all(self) -> list[Zone]:
+        """Every zone, ordered by id."""
+        async with self._db.execute(f"SELECT {_COLUMNS} FROM zones ORDER BY id") as cursor:
+            return [_zone_from_row(row) for row in await cursor.fetchall()]
+
+    async def in_boxes(self, boxes: Sequence[Box]) -> list[Zone]:
+        """Zones inside any of the boxes (each box must not cross the antimeridian)."""
+        if not boxes:
+            return []
+        sql = "\nUNION\n".join([_IN_BOX] * len(boxes))
+        params: list[float] = []
+        for box in boxes:
+            params += [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
+        async with self._db.execute(sql, params) as cursor:
+            return [_zone_from_row(row) for row in await cursor.fetchall()]

@@ -1,0 +1,83 @@
+"""Geometry: distances, bearings, compass points and search boxes at the edges of the map."""
+
+import math
+import random
+
+import pytest
+
+from bot.geo import (
+    InvalidCoordinates,
+    Point,
+    compass_point,
+    distance_and_bearing,
+    distance_m,
+    normalize_lon,
+    search_boxes,
+)
+
+
+def _inside(point: Point, boxes) -> bool:
+    return any(
+        b.min_lat <= point.lat <= b.max_lat and b.min_lon <= point.lon <= b.max_lon for b in boxes
+    )
+
+
+def test_distance_across_the_antimeridian_is_short():
+    west, east = Point(10.0, 179.9), Point(10.0, -179.9)
+    assert distance_m(west, east) == pytest.approx(21_900, rel=0.01)
+
+
+def test_bearing_points_east_across_the_antimeridian():
+    _, bearing = distance_and_bearing(Point(0.0, 179.95), Point(0.0, -179.95))
+    assert compass_point(bearing) == "E"
+
+
+@pytest.mark.parametrize(
+    ("bearing", "point"),
+    [(0, "N"), (22.4, "N"), (22.6, "NE"), (90, "E"), (180, "S"), (270, "W"), (337.6, "N"),
+     (359.9, "N"), (-45, "NW")],
+)  # fmt: skip
+def test_compass_points(bearing, point):
+    assert compass_point(bearing) == point
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(91, 0), (-90.1, 0), (0, 180.5), (0, -181), (math.nan, 0), (0, math.inf)]
+)
+def test_invalid_coordinates_are_refused(lat, lon):
+    with pytest.raises(InvalidCoordinates):
+        Point.checked(lat, lon)
+
+
+def test_longitude_180_is_normalised():
+    assert Point.checked(0, 180).lon == -180
+    assert normalize_lon(540) == -180
+    assert normalize_lon(-190) == 170
+
+
+def test_box_splits_at_the_antimeridian():
+    boxes = search_boxes(Point(10.0, 179.9), 50_000)
+    assert len(boxes) == 2
+    assert _inside(Point(10.0, -179.9), boxes)
+    assert _inside(Point(10.0, 179.5), boxes)
+
+
+def test_box_near_a_pole_covers_every_longitude():
+    boxes = search_boxes(Point(89.9, 0.0), 50_000)
+    assert boxes[0].min_lon == -180 and boxes[0].max_lon == 180
+    assert _inside(Point(89.9, 180 - 1e-9), boxes)
+
+
+def test_box_at_the_pole_itself():
+    boxes = search_boxes(Point(-90.0, 0.0), 10_000)
+    assert _inside(Point(-89.95, 123.0), boxes)
+
+
+def test_boxes_hold_every_point_within_the_radius():
+    rng = random.Random(7)
+    for _ in range(2_000):
+        center = Point(rng.uniform(-89.9, 89.9), rng.uniform(-180, 179.999))
+        radius = 10 ** rng.uniform(2, 7)
+        target = Point(rng.uniform(-90, 90), rng.uniform(-180, 179.999))
+        if distance_m(center, target) <= radius:
+            assert _inside(target, search_boxes(center, radius)), (center, target, radius)
