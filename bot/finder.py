@@ -155,7 +155,7 @@ class SafeZoneFinder:
     async def _locate_postal_code(self, query: str, readings: list, language: str) -> Origin:
         found = await self._postal.lookup(readings)
         if found is not None:
-            label = " ".join(part for part in (found.query.display, found.locality) if part)
+            label = ", ".join(part for part in (found.query.display, found.locality) if part)
             return Origin(found.point, OriginKind.POSTAL_CODE, label, found.query.country)
         if self._geocoder is not None and self._geocoder.enabled:
             try:

@@ -101,11 +101,10 @@ def compass_labels(tr: Translator) -> dict[str, str]:
     }
 
 
-def format_direction(match: ZoneMatch, tr: Translator) -> str:
+def format_direction(match: ZoneMatch, tr: Translator, miles: bool) -> str:
     """'1.2 km NE', or 'right here' when the zone is within a few metres."""
     if match.distance_m < 25:
         return tr._("right here")
-    miles = uses_miles(match.zone.country)
     distance = format_distance(match.distance_m, tr, miles)
     return f"{distance} {compass_labels(tr)[compass_point(match.bearing_deg)]}"
 
@@ -135,14 +134,14 @@ def _features_line(zone: Zone, tr: Translator) -> str:
     return " · ".join(features)
 
 
-def zone_block(index: int, match: ZoneMatch, tr: Translator) -> str:
+def zone_block(index: int, match: ZoneMatch, tr: Translator, miles: bool) -> str:
     """The lines describing one zone in a list of results."""
     zone = match.zone
     lines = [
         f"<b>{index}. {escape(zone.name)}</b>",
         _kind_line(zone, tr),
         "📍 " + escape(zone.full_address or zone.city),
-        f"🧭 {format_direction(match, tr)} · 🕒 {_hours_text(zone, tr)}",
+        f"🧭 {format_direction(match, tr, miles)} · 🕒 {_hours_text(zone, tr)}",
     ]
     if features := _features_line(zone, tr):
         lines.append(features)
@@ -170,8 +169,7 @@ def _guidance_block(answer: NearestAnswer, tr: Translator) -> str:
     )
 
 
-def _heading(answer: NearestAnswer, tr: Translator) -> str:
-    count = len(answer.matches)
+def _heading(answer: NearestAnswer, count: int, tr: Translator) -> str:
     if answer.origin.label:
         return tr.ngettext(
             "🛡 The nearest safe place to meet near {place}:",
@@ -208,14 +206,17 @@ def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Re
                 "daylight, and see /tips."
             )
         )
-    parts = [_heading(answer, tr)]
+    # Far from every zone, only the nearest one is worth showing.
+    matches = answer.matches if answer.nearby else answer.matches[:1]
+    miles = uses_miles(answer.country)
+    parts = [_heading(answer, len(matches), tr)]
     if not answer.nearby:
         parts.append(_far_away_note(answer, nearby_km, tr))
-    parts += [zone_block(i, match, tr) for i, match in enumerate(answer.matches, start=1)]
+    parts += [zone_block(i, match, tr, miles) for i, match in enumerate(matches, start=1)]
     parts.append(_guidance_block(answer, tr))
     links = tuple(
         LinkButton(tr._("🧭 Directions: {name}", name=match.zone.name), directions_url(match.zone))
-        for match in answer.matches
+        for match in matches
     )
     nearest = answer.matches[0].zone
     pin = Pin(

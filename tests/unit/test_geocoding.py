@@ -1,0 +1,94 @@
+"""The Nominatim geocoder against a loopback fake: cache, rate limit, failures."""
+
+import time
+
+import pytest
+
+from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
+from storage.db import open_database
+from storage.geocache import GeocodeCache
+from tests.fakes.nominatim import FakeNominatim, NominatimPlace
+
+CONGRESS = NominatimPlace(41.1825, -73.1876, "300, Congress Street, Bridgeport, CT, USA", "us")
+
+
+@pytest.fixture
+async def cache(tmp_path):
+    db = await open_database(tmp_path / "geo.sqlite3")
+    yield GeocodeCache(db)
+    await db.close()
+
+
+@pytest.fixture
+async def nominatim():
+    async with FakeNominatim(places={"300 congress st, bridgeport": CONGRESS}) as fake:
+        yield fake
+
+
+async def _geocoder(url, cache, **kwargs) -> PlaceGeocoder:
+    geocoder = PlaceGeocoder(url, cache, **kwargs)
+    await geocoder.start()
+    return geocoder
+
+
+async def test_finds_a_place_and_caches_it(nominatim, cache):
+    geocoder = await _geocoder(nominatim.url, cache, min_delay_s=0)
+    try:
+        first = await geocoder.geocode("300 Congress St,  Bridgeport")
+        again = await geocoder.geocode("300 congress st, bridgeport")
+    finally:
+        await geocoder.close()
+    assert first is not None and first.country == "US"
+    assert again == first
+    assert len(nominatim.requests) == 1
+    assert nominatim.user_agents[0].startswith("SafeMeet/")
+
+
+async def test_a_miss_is_cached_too(nominatim, cache):
+    geocoder = await _geocoder(nominatim.url, cache, min_delay_s=0)
+    try:
+        assert await geocoder.geocode("nowhere at all") is None
+        assert await geocoder.geocode("Nowhere at all") is None
+    finally:
+        await geocoder.close()
+    assert len(nominatim.requests) == 1
+
+
+async def test_at_most_one_request_a_second(nominatim, cache):
+    geocoder = await _geocoder(nominatim.url, cache, min_delay_s=0.5)
+    started = time.monotonic()
+    try:
+        for name in ("a place", "b place", "c place"):
+            await geocoder.geocode(name)
+    finally:
+        await geocoder.close()
+    assert time.monotonic() - started >= 1.0
+
+
+@pytest.mark.parametrize("mode", ["down", "slow", "garbage"])
+async def test_failures_become_unavailable_quickly(nominatim, cache, mode):
+    nominatim.mode = mode
+    geocoder = await _geocoder(nominatim.url, cache, timeout=0.5, min_delay_s=0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(GeocoderUnavailable):
+            await geocoder.geocode("300 Congress St, Bridgeport")
+    finally:
+        await geocoder.close()
+    assert time.monotonic() - started < 3
+
+
+async def test_unreachable_server(cache):
+    geocoder = await _geocoder("http://127.0.0.1:9", cache, timeout=0.5, min_delay_s=0)
+    try:
+        with pytest.raises(GeocoderUnavailable):
+            await geocoder.geocode("anything")
+    finally:
+        await geocoder.close()
+
+
+async def test_disabled_geocoder_says_so(cache):
+    geocoder = await _geocoder("", cache)
+    assert not geocoder.enabled
+    with pytest.raises(GeocoderUnavailable):
+        await geocoder.geocode("anything")

@@ -1,0 +1,92 @@
+"""Catalogs: complete, compiled, in step with the code; language resolution order."""
+
+import gettext
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import LANGUAGES, Catalogs, resolve_language
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = ROOT / "locales"
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _catalog(language: str):
+    with (LOCALES / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def _ids(catalog) -> set:
+    return {(message.context, message.id if isinstance(message.id, str) else message.id[0])
+            for message in catalog if message.id}  # fmt: skip
+
+
+def test_template_is_in_step_with_the_code(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+         "-o", str(fresh), "."],
+        cwd=ROOT, check=True,
+    )  # fmt: skip
+    with fresh.open("rb") as new, (LOCALES / "messages.pot").open("rb") as old:
+        assert _ids(read_po(new)) == _ids(read_po(old)), "run the pybabel extract/update steps"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language):
+    with (LOCALES / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    catalog = _catalog(language)
+    assert _ids(catalog) == _ids(template), f"run pybabel update for {language}"
+    missing = [m.id for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(
+        m.string, tuple) else (m.string,)))]  # fmt: skip
+    assert missing == [], f"{language}: untranslated or fuzzy: {missing}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_survive_translation(language):
+    for message in _catalog(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) <= expected, (language, message.id)
+            assert set(PLACEHOLDER.findall(string)) >= set(PLACEHOLDER.findall(ids[0])) - {
+                "count"}, (language, message.id)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_compiled_catalog_matches_the_po_file(language):
+    mo_path = LOCALES / language / "LC_MESSAGES" / "messages.mo"
+    with mo_path.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for message in _catalog(language):
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        found = (compiled.pgettext(message.context, message.id) if message.context
+                 else compiled.gettext(message.id))  # fmt: skip
+        assert found == message.string, f"run pybabel compile ({language}: {message.id!r})"
+
+
+def test_translations_are_used():
+    catalogs = Catalogs()
+    assert catalogs.get("fr")._("Privacy") != "Privacy"
+    assert catalogs.get("es")._("Privacy") != "Privacy"
+    assert catalogs.get("xx").language == "en"
+
+
+@pytest.mark.parametrize(
+    ("stored", "telegram", "expected"),
+    [("fr", "es", "fr"), (None, "es", "es"), (None, "fr-CA", "fr"), (None, "pt-BR", "en"),
+     (None, None, "en"), ("de", "es-MX", "es"), ("", "FR", "fr")],
+)  # fmt: skip
+def test_language_resolution_order(stored, telegram, expected):
+    assert resolve_language(stored, telegram) == expected

@@ -1,0 +1,60 @@
+"""The bundled zones CSV: valid, unique, and holding the programmes SafeMeet started from."""
+
+import pytest
+
+from bot.geo import Point, distance_m
+from bot.zones import CSV_COLUMNS, ZoneDataError, ZoneKind, bundled_zones, bundled_zones_text
+from bot.zones import read_zones_csv, write_zones_csv
+
+# Zones the project was started from, with the ZIP / FSA centroid they must be near.
+FOUNDING = {
+    "Kingston": ("705 Division", Point(44.2322, -76.4799)),
+    "Bridgeport": ("300 Congress", Point(41.1796, -73.2019)),
+    "Orange": ("314 Lambert", Point(41.2815, -73.0287)),
+    "Hartford": ("253 High", Point(41.7672, -72.676)),
+}
+
+
+def test_header_is_the_documented_schema():
+    assert tuple(bundled_zones_text().splitlines()[0].split(",")) == CSV_COLUMNS
+
+
+def test_every_row_is_valid_and_ids_are_unique():
+    zones = bundled_zones()
+    ids = [zone.id for zone in zones]
+    assert len(ids) == len(set(ids))
+    for zone in zones:
+        assert zone.source, f"{zone.id}: say where the figures come from"
+        assert zone.verified, f"{zone.id}: say when it was checked"
+        assert len(zone.country) == 2
+
+
+@pytest.mark.parametrize("city", sorted(FOUNDING))
+def test_founding_programmes_are_there(city):
+    street, centroid = FOUNDING[city]
+    matches = [z for z in bundled_zones() if z.city == city and z.address.startswith(street)]
+    assert len(matches) == 1
+    zone = matches[0]
+    assert zone.kind is ZoneKind.EXCHANGE_ZONE
+    assert distance_m(zone.point, centroid) < 5_000
+
+
+def test_csv_round_trips():
+    zones = bundled_zones()
+    assert list(read_zones_csv(write_zones_csv(zones))) == zones
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [({"lat": "91"}, "bad coordinates"), ({"name": ""}, "missing name"),
+     ({"kind": "bar"}, "kind"), ({"video": "maybe"}, "flag")],
+)  # fmt: skip
+def test_bad_rows_are_refused_with_the_line(change, reason):
+    row = (
+        {column: "" for column in CSV_COLUMNS}
+        | {"id": "x", "name": "X", "kind": "police_station", "lat": "1", "lon": "2"}
+        | change
+    )
+    text = ",".join(CSV_COLUMNS) + "\n" + ",".join(row[c] for c in CSV_COLUMNS) + "\n"
+    with pytest.raises(ZoneDataError, match=f"line 2: .*{reason}"):
+        list(read_zones_csv(text))
