@@ -64,7 +64,8 @@ def test_box_splits_at_the_antimeridian():
 
 def test_box_near_a_pole_covers_every_longitude():
     boxes = search_boxes(Point(89.9, 0.0), 50_000)
-    assert boxes[0].min_lon == -180 and boxes[0].max_lon == 180
+    assert boxes[0].min_lon == -180
+    assert boxes[0].max_lon == 180
     assert _inside(Point(89.9, 180 - 1e-9), boxes)
 
 

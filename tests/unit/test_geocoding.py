@@ -38,7 +38,8 @@ async def test_finds_a_place_and_caches_it(nominatim, cache):
         again = await geocoder.geocode("300 congress st, bridgeport")
     finally:
         await geocoder.close()
-    assert first is not None and first.country == "US"
+    assert first is not None
+    assert first.country == "US"
     assert again == first
     assert len(nominatim.requests) == 1
     assert nominatim.user_agents[0].startswith("SafeMeet/")

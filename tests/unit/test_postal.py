@@ -45,7 +45,8 @@ async def test_resolves_offline():
     directory = PostalDirectory()
     bridgeport = await directory.lookup(parse_postal_code("06604"))
     kingston = await directory.lookup(parse_postal_code("K7K 4C2"))
-    assert bridgeport is not None and kingston is not None
+    assert bridgeport is not None
+    assert kingston is not None
     assert bridgeport.point.lat == pytest.approx(41.17, abs=0.1)
     assert kingston.point.lon == pytest.approx(-76.48, abs=0.1)
     assert kingston.query.country == "CA"

@@ -38,7 +38,8 @@ def test_distances_in_french_use_a_decimal_comma():
 
 
 def test_miles_for_the_us_km_for_canada():
-    assert uses_miles("US") and not uses_miles("CA")
+    assert uses_miles("US")
+    assert not uses_miles("CA")
 
 
 def test_directions_link_carries_the_coordinates():
@@ -46,7 +47,7 @@ def test_directions_link_carries_the_coordinates():
 
 
 class _TagChecker(HTMLParser):
-    ALLOWED = {"b", "i", "u", "s", "a", "code", "pre"}
+    ALLOWED = frozenset({"b", "i", "u", "s", "a", "code", "pre"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,7 +93,8 @@ def test_far_away_answer_is_honest():
 def test_empty_database_answer():
     origin = Origin(Point(0, 0), OriginKind.LOCATION)
     reply = nearest_reply(NearestAnswer(origin, [], False, False), EN, 50)
-    assert "public place" in reply.text and not reply.pins
+    assert "public place" in reply.text
+    assert not reply.pins
 
 
 @pytest.mark.parametrize("problem", list(Problem))

@@ -3,8 +3,15 @@
 import pytest
 
 from bot.geo import Point, distance_m
-from bot.zones import CSV_COLUMNS, ZoneDataError, ZoneKind, bundled_zones, bundled_zones_text
-from bot.zones import read_zones_csv, write_zones_csv
+from bot.zones import (
+    CSV_COLUMNS,
+    ZoneDataError,
+    ZoneKind,
+    bundled_zones,
+    bundled_zones_text,
+    read_zones_csv,
+    write_zones_csv,
+)
 
 # Zones the project was started from, with the ZIP / FSA centroid they must be near.
 FOUNDING = {
