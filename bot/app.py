@@ -16,8 +16,11 @@ from bot.context import BotData, SafeMeetApp, SafeMeetContext
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.services import open_services
 from handlers import register
+from handlers.outbox import JobQueueScheduler, TelegramOutbox
 
 log = logging.getLogger(__name__)
+PURGE_INTERVAL_S = 3600.0
+PURGE_FIRST_S = 60.0
 
 
 async def sync_commands(application: SafeMeetApp) -> None:
@@ -31,14 +34,34 @@ async def sync_commands(application: SafeMeetApp) -> None:
             await application.bot.set_my_commands(wanted, language_code=code)
 
 
+async def purge_old_data(context: SafeMeetContext) -> None:
+    """Periodic job: delete meetups past their retention and stale searches."""
+    purged = await context.services.reminders.purge_old()
+    await context.services.searches.purge()
+    if purged:
+        log.info("purged meetups with %d pending reminder(s)", purged)
+
+
 def build_application(
     settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> SafeMeetApp:
     """The bot, configured from settings, with every handler registered."""
 
     async def post_init(application: SafeMeetApp) -> None:
-        application.bot_data.services = await open_services(settings, clock)
-        await application.bot_data.services.postal.warm_up()
+        assert application.job_queue is not None
+        services = await open_services(
+            settings,
+            clock,
+            TelegramOutbox(application.bot),
+            JobQueueScheduler(application.job_queue),
+        )
+        application.bot_data.services = services
+        await services.postal.warm_up()
+        report = await services.reminders.rehydrate()
+        log.info("rehydrated %d pending reminder(s)", report.scheduled)
+        application.job_queue.run_repeating(
+            purge_old_data, interval=PURGE_INTERVAL_S, first=PURGE_FIRST_S, name="purge"
+        )
         try:
             await sync_commands(application)
         except TelegramError as exc:

@@ -7,6 +7,8 @@ from bot.i18n import N_, Translator
 # (command, untranslated description), in menu order.
 MENU: tuple[tuple[str, str], ...] = (
     ("nearest", N_("Nearest police safe exchange zones")),
+    ("meetup", N_("Plan a meetup with reminders")),
+    ("meetups", N_("Your upcoming meetups")),
     ("tips", N_("How to meet a stranger safely")),
     ("language", N_("Choose your language")),
     ("privacy", N_("What I store about you")),

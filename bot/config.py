@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+from bot.when import parse_leads
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 NOMINATIM_DEFAULT = "https://nominatim.openstreetmap.org"
@@ -45,6 +48,14 @@ def _float_setting(
     return value
 
 
+def _leads_setting(environ: Mapping[str, str]) -> tuple[timedelta, ...]:
+    raw = environ.get("SAFEMEET_REMINDER_LEADS", "").strip() or "60m,15m"
+    try:
+        return parse_leads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"SAFEMEET_REMINDER_LEADS: {exc}") from exc
+
+
 def _url_setting(environ: Mapping[str, str], name: str, default: str) -> str:
     """An URL setting; unset means the default, set-but-empty means disabled ('')."""
     if name not in environ:
@@ -69,6 +80,7 @@ class Settings:
     max_send_rate: float = 30.0
     geocoder_timeout: float = 5.0
     log_level: str = "INFO"
+    reminder_leads: tuple[timedelta, ...] = (timedelta(minutes=60), timedelta(minutes=15))
 
     @property
     def base_url(self) -> str:
@@ -96,4 +108,5 @@ class Settings:
             max_send_rate=_float_setting(env, "SAFEMEET_MAX_SEND_RATE", 30.0, 0.0, 1000.0),
             geocoder_timeout=_float_setting(env, "SAFEMEET_GEOCODER_TIMEOUT", 5.0, 0.5, 30.0),
             log_level=env.get("SAFEMEET_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            reminder_leads=_leads_setting(env),
         )

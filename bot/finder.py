@@ -71,10 +71,10 @@ class NearestAnswer:
 
     @property
     def country(self) -> str:
-        """Best guess of the searcher's country: stated, else the nearest zone's."""
+        """Best guess of the searcher's country: stated, else a nearby zone's, else ''."""
         if self.origin.country:
             return self.origin.country
-        return self.matches[0].zone.country if self.matches else ""
+        return self.matches[0].zone.country if self.nearby else ""
 
 
 def parse_coordinates(text: str) -> Point | None:

@@ -20,6 +20,7 @@ METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.28084
 MILE_COUNTRIES = frozenset({"US", "GB", "PR", "GU", "VI", "AS", "MP", "LR", "MM"})
 LANGUAGE_CALLBACK_PREFIX = "lang:"
+PLAN_AT_PREFIX = "plan:"  # plan:<zone id>: start planning a meetup at that zone
 PRIVACY_RETENTION = N_("Your language choice, until you change it or send /forget.")
 
 
@@ -48,6 +49,7 @@ class Pin:
     title: str
     address: str
     directions: LinkButton
+    choices: tuple[ChoiceButton, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,15 @@ class Reply:
     pins: tuple[Pin, ...] = ()
 
 
-def directions_url(zone: Zone) -> str:
-    """A standard maps directions link to the zone's coordinates."""
-    query = urlencode({"api": "1", "destination": f"{zone.lat:.6f},{zone.lon:.6f}"})
+def directions_url_for(lat: float, lon: float) -> str:
+    """A standard maps directions link to a position."""
+    query = urlencode({"api": "1", "destination": f"{lat:.6f},{lon:.6f}"})
     return f"https://www.google.com/maps/dir/?{query}"
+
+
+def directions_url(zone: Zone) -> str:
+    """A directions link to the zone."""
+    return directions_url_for(zone.lat, zone.lon)
 
 
 def uses_miles(country: str) -> bool:
@@ -158,7 +165,7 @@ def _guidance_block(answer: NearestAnswer, tr: Translator) -> str:
         nearby=answer.nearby,
     )
     tips = "\n".join("• " + tr._(tip.text) for tip in tips_for(situation))
-    number = emergency_number(nearest.country if nearest else answer.country)
+    number = emergency_number(answer.country)
     return "\n".join(
         [
             "<b>" + tr._("Stay safe") + "</b>",
@@ -225,6 +232,7 @@ def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Re
         nearest.name,
         nearest.full_address or nearest.city,
         LinkButton(tr._("🧭 Directions"), directions_url(nearest)),
+        (ChoiceButton(tr._("📅 Plan a meetup here"), PLAN_AT_PREFIX + nearest.id),),
     )
     return Reply("\n\n".join(parts), links=links, pins=(pin,))
 

@@ -48,8 +48,9 @@ def nearest_of(origin: Point, zones: Sequence[Zone], k: int) -> list[ZoneMatch]:
     shortlist pays for the (much slower) geodesic computation.
     """
     unique = {zone.id: zone for zone in zones}
-    rough = sorted(((great_circle_m(origin, z.point), z) for z in unique.values()),
-                   key=lambda pair: pair[0])  # fmt: skip
+    rough = sorted(
+        ((great_circle_m(origin, z.point), z) for z in unique.values()), key=lambda pair: pair[0]
+    )
     if len(rough) > k:
         bound = rough[k - 1][0] * (1 + _SPHERE_ERROR) / (1 - _SPHERE_ERROR) + 1.0
         rough = [pair for pair in rough if pair[0] <= bound]

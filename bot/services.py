@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
@@ -13,14 +13,38 @@ from bot.config import Settings
 from bot.finder import SafeZoneFinder
 from bot.geocoding import PlaceGeocoder
 from bot.i18n import Catalogs, Translator, resolve_language
+from bot.meetups import MeetupPlanner
 from bot.postal import PostalDirectory
+from bot.presenter import Reply
+from bot.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from bot.zones import bundled_zones
 from storage.db import open_database
 from storage.geocache import GeocodeCache
+from storage.meetups import MeetupRepository
+from storage.searches import LastSearchRepository
 from storage.users import UserRepository
 from storage.zones import ZoneRepository
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+class NoScheduler:
+    """Scheduler for the terminal mode, where no reminder is ever due."""
+
+    def schedule(self, reminder_id: int, delay: timedelta) -> None:
+        """Ignore."""
+
+    def unschedule(self, reminder_id: int) -> None:
+        """Ignore."""
+
+
+class NoOutbox:
+    """Outbox for the terminal mode: there is no Telegram to send to."""
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Refuse."""
+        raise SendFailed("no Telegram connection in local mode")
 
 
 @dataclass
@@ -31,15 +55,25 @@ class Services:
     db: aiosqlite.Connection
     zones: ZoneRepository
     users: UserRepository
+    searches: LastSearchRepository
+    meetups: MeetupRepository
     geocoder: PlaceGeocoder
     postal: PostalDirectory
     finder: SafeZoneFinder
+    planner: MeetupPlanner
+    reminders: ReminderService
     catalogs: Catalogs
 
     async def translator(self, user_id: int | None, language_code: str | None) -> Translator:
         """The user's language: stored choice, else Telegram's language_code, else English."""
         stored = await self.users.language(user_id) if user_id is not None else None
         return self.catalogs.get(resolve_language(stored, language_code))
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything stored about a user and stop their reminders."""
+        self.reminders.unschedule(await self.meetups.forget_user(user_id))
+        await self.searches.forget(user_id)
+        await self.users.forget(user_id)
 
     async def close(self) -> None:
         """Close the geocoder's HTTP session and the database."""
@@ -48,7 +82,10 @@ class Services:
 
 
 async def open_services(
-    settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    settings: Settings,
+    clock: Clock = lambda: datetime.now(UTC),
+    outbox: Outbox | None = None,
+    scheduler: Scheduler | None = None,
 ) -> Services:
     """Open the database (migrating it), load the bundled zones, start the geocoder."""
     db = await open_database(settings.db_path)
@@ -67,5 +104,23 @@ async def open_services(
         nearby_km=settings.nearby_km,
         clock=clock,
     )
+    meetups = MeetupRepository(db)
+    catalogs = Catalogs()
+    reminders = ReminderService(
+        meetups, outbox or NoOutbox(), scheduler or NoScheduler(), catalogs, clock
+    )
     log.info("database %s ready with %d zones", settings.db_path, await zones.count())
-    return Services(settings, db, zones, UserRepository(db), geocoder, postal, finder, Catalogs())
+    return Services(
+        settings,
+        db,
+        zones,
+        UserRepository(db),
+        LastSearchRepository(db),
+        meetups,
+        geocoder,
+        postal,
+        finder,
+        MeetupPlanner(meetups, settings.reminder_leads, clock),
+        reminders,
+        catalogs,
+    )

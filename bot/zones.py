@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -31,6 +32,10 @@ CSV_COLUMNS = (
     "source",
     "verified",
 )
+
+
+# Short enough to fit in Telegram's 64-byte callback data with a prefix.
+_ZONE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 
 
 class ZoneKind(StrEnum):
@@ -104,6 +109,8 @@ def zone_from_row(row: dict[str, str]) -> Zone:
     clean = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
     if not clean["id"]:
         raise ZoneDataError("missing id")
+    if not _ZONE_ID.match(clean["id"]):
+        raise ZoneDataError("id must be 1-48 characters of a-z, 0-9 and '-'")
     if not clean["name"]:
         raise ZoneDataError("missing name")
     try:

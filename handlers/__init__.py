@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import meetup_presenter as meetup_texts
 from bot.context import SafeMeetApp
 from bot.presenter import LANGUAGE_CALLBACK_PREFIX
-from handlers import fallback, language, nearest, privacy, start, tips
+from handlers import fallback, language, meetup, meetups, nearest, privacy, start, tips
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -20,11 +23,15 @@ COMMANDS = {
     "language": language.language_menu,
     "privacy": privacy.privacy,
     "forget": privacy.forget,
+    "meetups": meetups.list_meetups,
 }
 
 
 def register(application: SafeMeetApp) -> None:
     """Add every handler. Order matters: the first matching handler in group 0 wins."""
+    # Conversations first: while one is active, its typed text and locations are its own.
+    for conversation in meetup.conversations():
+        application.add_handler(conversation)
     for name, callback in COMMANDS.items():
         # CommandHandler also accepts /cmd@OurBot in groups and ignores /cmd@OtherBot.
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
@@ -37,6 +44,13 @@ def register(application: SafeMeetApp) -> None:
     application.add_handler(
         CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE_CALLBACK_PREFIX}")
     )
+    for prefix, callback in (
+        (meetup_texts.CANCEL, meetups.cancel_pressed),
+        (meetup_texts.SHARE, meetups.share_pressed),
+        (meetup_texts.CHECKIN_OK, meetups.checkin_pressed),
+        (meetup_texts.CHECKIN_BAD, meetups.checkin_pressed),
+    ):
+        application.add_handler(CallbackQueryHandler(callback, pattern=f"^{re.escape(prefix)}"))
     # Last: anything else in a private chat (stickers, photos, unknown commands, edits of
     # non-text messages are ignored) and any button we do not recognise.
     application.add_handler(MessageHandler(PRIVATE & NEW_MESSAGE, fallback.unknown_message))

@@ -16,6 +16,11 @@ async def _reply_with(
 ) -> None:
     reply = presenter.nearest_reply(result, tr, context.services.finder.nearby_km)
     await answer(update, context, reply)
+    if update.effective_user is not None and result.matches:
+        # Zone ids only (never the user's position): /meetup offers them as choices.
+        await context.services.searches.remember(
+            update.effective_user.id, [match.zone.id for match in result.matches]
+        )
 
 
 async def _search_text(update: Update, context: SafeMeetContext, text: str) -> None:

@@ -17,5 +17,5 @@ async def privacy(update: Update, context: SafeMeetContext) -> None:
 async def forget(update: Update, context: SafeMeetContext) -> None:
     """Delete everything stored about the user."""
     if update.effective_user is not None:
-        await context.services.users.forget(update.effective_user.id)
+        await context.services.forget_user(update.effective_user.id)
     await answer(update, context, presenter.forget_reply(await translator_for(update, context)))

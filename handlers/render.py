@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import (
+    Bot,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     LinkPreviewOptions,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     ReplyParameters,
@@ -18,24 +18,24 @@ from telegram.constants import ParseMode
 
 from bot.context import SafeMeetContext
 from bot.i18n import Translator
-from bot.presenter import Reply
+from bot.presenter import ChoiceButton, LinkButton, Pin, Reply
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
+def inline_keyboard(
+    links: tuple[LinkButton, ...], choices: tuple[ChoiceButton, ...]
+) -> InlineKeyboardMarkup | None:
+    """One button a row: URL buttons first, then callback buttons."""
+    rows = [[InlineKeyboardButton(link.label, url=link.url)] for link in links]
+    rows += [[InlineKeyboardButton(c.label, callback_data=c.data)] for c in choices]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 def reply_markup(reply: Reply) -> ReplyMarkup:
     """The keyboard for a reply's text message."""
-    if reply.choices:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(choice.label, callback_data=choice.data)]
-                for choice in reply.choices
-            ]
-        )
-    if reply.links:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(link.label, url=link.url)] for link in reply.links]
-        )
+    if reply.links or reply.choices:
+        return inline_keyboard(reply.links, reply.choices)
     if reply.location_button:
         button = KeyboardButton(reply.location_button, request_location=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
@@ -44,15 +44,24 @@ def reply_markup(reply: Reply) -> ReplyMarkup:
     return None
 
 
+async def send_pin(bot: Bot, chat_id: int, pin: Pin) -> None:
+    """A venue message with its buttons."""
+    await bot.send_venue(
+        chat_id,
+        latitude=pin.lat,
+        longitude=pin.lon,
+        title=pin.title,
+        address=pin.address,
+        reply_markup=inline_keyboard((pin.directions,), pin.choices),
+    )
+
+
 async def send_reply(
-    chat: Chat, context: SafeMeetContext, reply: Reply, quote: Message | None = None
+    bot: Bot, chat_id: int, reply: Reply, reply_parameters: ReplyParameters | None = None
 ) -> None:
-    """Send the reply's text, then its pins, to the chat (quoting ``quote`` in groups)."""
-    reply_parameters = None
-    if quote is not None and chat.type != Chat.PRIVATE:
-        reply_parameters = ReplyParameters(quote.message_id, allow_sending_without_reply=True)
-    await context.bot.send_message(
-        chat.id,
+    """Send the reply's text, then its pins."""
+    await bot.send_message(
+        chat_id,
         reply.text,
         parse_mode=ParseMode.HTML,
         reply_markup=reply_markup(reply),
@@ -60,22 +69,18 @@ async def send_reply(
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
     for pin in reply.pins:
-        await context.bot.send_venue(
-            chat.id,
-            latitude=pin.lat,
-            longitude=pin.lon,
-            title=pin.title,
-            address=pin.address,
-            reply_markup=InlineKeyboardMarkup(
-                [[InlineKeyboardButton(pin.directions.label, url=pin.directions.url)]]
-            ),
-        )
+        await send_pin(bot, chat_id, pin)
 
 
 async def answer(update: Update, context: SafeMeetContext, reply: Reply) -> None:
-    """Send a reply to the chat the update came from."""
-    if update.effective_chat is not None:
-        await send_reply(update.effective_chat, context, reply, update.effective_message)
+    """Send a reply to the chat the update came from (quoting the message in groups)."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None:
+        return
+    quote = None
+    if message is not None and chat.type != Chat.PRIVATE:
+        quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    await send_reply(context.bot, chat.id, reply, quote)
 
 
 async def translator_for(update: Update, context: SafeMeetContext) -> Translator:

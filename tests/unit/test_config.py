@@ -27,9 +27,13 @@ def test_custom_api_root_and_disabled_geocoder():
 
 @pytest.mark.parametrize(
     "environ",
-    [{"SAFEMEET_RESULTS": "0"}, {"SAFEMEET_RESULTS": "three"}, {"NOMINATIM_URL": "ftp://x"},
-     {"SAFEMEET_MAX_SEND_RATE": "-1"}],
-)  # fmt: skip
+    [
+        {"SAFEMEET_RESULTS": "0"},
+        {"SAFEMEET_RESULTS": "three"},
+        {"NOMINATIM_URL": "ftp://x"},
+        {"SAFEMEET_MAX_SEND_RATE": "-1"},
+    ],
+)
 def test_bad_values_are_refused(environ):
     with pytest.raises(ConfigError):
         Settings.from_env(environ)

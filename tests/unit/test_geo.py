@@ -34,9 +34,18 @@ def test_bearing_points_east_across_the_antimeridian():
 
 @pytest.mark.parametrize(
     ("bearing", "point"),
-    [(0, "N"), (22.4, "N"), (22.6, "NE"), (90, "E"), (180, "S"), (270, "W"), (337.6, "N"),
-     (359.9, "N"), (-45, "NW")],
-)  # fmt: skip
+    [
+        (0, "N"),
+        (22.4, "N"),
+        (22.6, "NE"),
+        (90, "E"),
+        (180, "S"),
+        (270, "W"),
+        (337.6, "N"),
+        (359.9, "N"),
+        (-45, "NW"),
+    ],
+)
 def test_compass_points(bearing, point):
     assert compass_point(bearing) == point
 

@@ -23,17 +23,31 @@ def _catalog(language: str):
 
 
 def _ids(catalog) -> set:
-    return {(message.context, message.id if isinstance(message.id, str) else message.id[0])
-            for message in catalog if message.id}  # fmt: skip
+    return {
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
+        for message in catalog
+        if message.id
+    }
 
 
 def test_template_is_in_step_with_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
-         "-o", str(fresh), "."],
-        cwd=ROOT, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-q",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with fresh.open("rb") as new, (LOCALES / "messages.pot").open("rb") as old:
         assert _ids(read_po(new)) == _ids(read_po(old)), "run the pybabel extract/update steps"
 
@@ -44,8 +58,11 @@ def test_every_message_is_translated(language):
         template = read_po(handle)
     catalog = _catalog(language)
     assert _ids(catalog) == _ids(template), f"run pybabel update for {language}"
-    missing = [m.id for m in catalog if m.id and (m.fuzzy or not all(m.string if isinstance(
-        m.string, tuple) else (m.string,)))]  # fmt: skip
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else (m.string,)))
+    ]
     assert missing == [], f"{language}: untranslated or fuzzy: {missing}"
 
 
@@ -60,7 +77,8 @@ def test_placeholders_survive_translation(language):
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) <= expected, (language, message.id)
             assert set(PLACEHOLDER.findall(string)) >= set(PLACEHOLDER.findall(ids[0])) - {
-                "count"}, (language, message.id)  # fmt: skip
+                "count"
+            }, (language, message.id)
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -71,8 +89,11 @@ def test_compiled_catalog_matches_the_po_file(language):
     for message in _catalog(language):
         if not message.id or isinstance(message.id, tuple):
             continue
-        found = (compiled.pgettext(message.context, message.id) if message.context
-                 else compiled.gettext(message.id))  # fmt: skip
+        found = (
+            compiled.pgettext(message.context, message.id)
+            if message.context
+            else compiled.gettext(message.id)
+        )
         assert found == message.string, f"run pybabel compile ({language}: {message.id!r})"
 
 
@@ -85,8 +106,15 @@ def test_translations_are_used():
 
 @pytest.mark.parametrize(
     ("stored", "telegram", "expected"),
-    [("fr", "es", "fr"), (None, "es", "es"), (None, "fr-CA", "fr"), (None, "pt-BR", "en"),
-     (None, None, "en"), ("de", "es-MX", "es"), ("", "FR", "fr")],
-)  # fmt: skip
+    [
+        ("fr", "es", "fr"),
+        (None, "es", "es"),
+        (None, "fr-CA", "fr"),
+        (None, "pt-BR", "en"),
+        (None, None, "en"),
+        ("de", "es-MX", "es"),
+        ("", "FR", "fr"),
+    ],
+)
 def test_language_resolution_order(stored, telegram, expected):
     assert resolve_language(stored, telegram) == expected

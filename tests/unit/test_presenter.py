@@ -19,16 +19,32 @@ from bot.zones import Zone, ZoneKind
 
 EN = Catalogs().get("en")
 FR = Catalogs().get("fr")
-ZONE = Zone(id="z", name="Town <Police> & Co", kind=ZoneKind.POLICE_STATION, lat=41.18,
-            lon=-73.19, address="1 Main St", city="Town", region="CT", country="US")  # fmt: skip
+ZONE = Zone(
+    id="z",
+    name="Town <Police> & Co",
+    kind=ZoneKind.POLICE_STATION,
+    lat=41.18,
+    lon=-73.19,
+    address="1 Main St",
+    city="Town",
+    region="CT",
+    country="US",
+)
 
 
 @pytest.mark.parametrize(
     ("metres", "miles", "expected"),
-    [(0, False, "10 m"), (644, False, "640 m"), (1_234, False, "1.2 km"),
-     (15_678, False, "16 km"), (12_345_678, False, "12,346 km"), (30, True, "100 ft"),
-     (1_609.344 * 0.55, True, "0.6 mi"), (1_609.344 * 31, True, "31 mi")],
-)  # fmt: skip
+    [
+        (0, False, "10 m"),
+        (644, False, "640 m"),
+        (1_234, False, "1.2 km"),
+        (15_678, False, "16 km"),
+        (12_345_678, False, "12,346 km"),
+        (30, True, "100 ft"),
+        (1_609.344 * 0.55, True, "0.6 mi"),
+        (1_609.344 * 31, True, "31 mi"),
+    ],
+)
 def test_distances_in_english(metres, miles, expected):
     assert format_distance(metres, EN, miles) == expected
 

@@ -53,9 +53,13 @@ def test_csv_round_trips():
 
 @pytest.mark.parametrize(
     ("change", "reason"),
-    [({"lat": "91"}, "bad coordinates"), ({"name": ""}, "missing name"),
-     ({"kind": "bar"}, "kind"), ({"video": "maybe"}, "flag")],
-)  # fmt: skip
+    [
+        ({"lat": "91"}, "bad coordinates"),
+        ({"name": ""}, "missing name"),
+        ({"kind": "bar"}, "kind"),
+        ({"video": "maybe"}, "flag"),
+    ],
+)
 def test_bad_rows_are_refused_with_the_line(change, reason):
     row = (
         {column: "" for column in CSV_COLUMNS}

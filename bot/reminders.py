@@ -1,0 +1,148 @@
+"""Reminders: scheduling what the database says, sending each one exactly once, rehydrating.
+
+SQLite is the source of truth; the scheduler (PTB's JobQueue in production) only holds a
+timer per pending reminder and calls ``fire`` when it is due. A reminder is claimed
+(pending -> sending) before it is sent and settled (-> sent) right after, so a second timer
+or a restart can never send it twice. The only window left is a crash between the send and
+the settle: such a reminder is counted as sent on the next start (at most once).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.i18n import Catalogs
+from bot.meetup_presenter import checkin_reply, reminder_reply
+from bot.meetups import CHECKIN_GRACE, RETENTION, Meetup, Reminder, ReminderKind, ReminderState
+from bot.presenter import Reply
+from storage.meetups import MeetupRepository
+
+log = logging.getLogger(__name__)
+RETRY_DELAY = timedelta(seconds=60)
+
+
+class RecipientGone(Exception):
+    """The user blocked the bot or the chat no longer exists: stop writing to them."""
+
+
+class SendFailed(Exception):
+    """Telegram could not take the message now (network, 5xx): worth another try."""
+
+
+class Outbox(Protocol):
+    """Sends a reply to a chat (handlers.outbox.TelegramOutbox in production)."""
+
+    async def send(self, chat_id: int, reply: Reply) -> None: ...
+
+
+class Scheduler(Protocol):
+    """Holds one timer per pending reminder (handlers.scheduler.JobQueueScheduler)."""
+
+    def schedule(self, reminder_id: int, delay: timedelta) -> None: ...
+    def unschedule(self, reminder_id: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rehydration:
+    """What start-up found in the database."""
+
+    scheduled: int
+    interrupted: int
+
+
+class ReminderService:
+    """Fires reminders and keeps the scheduler in step with the database."""
+
+    def __init__(
+        self,
+        store: MeetupRepository,
+        outbox: Outbox,
+        scheduler: Scheduler,
+        catalogs: Catalogs,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._outbox = outbox
+        self._scheduler = scheduler
+        self._catalogs = catalogs
+        self._clock = clock
+
+    def schedule(self, reminders: Iterable[Reminder]) -> None:
+        """Start a timer for every pending reminder (due ones fire at once)."""
+        now = self._clock()
+        for reminder in reminders:
+            if reminder.state is ReminderState.PENDING:
+                self._scheduler.schedule(reminder.id, max(reminder.due_at - now, timedelta()))
+
+    def unschedule(self, reminder_ids: Iterable[int]) -> None:
+        """Stop the timers of reminders that were cancelled or deleted."""
+        for reminder_id in reminder_ids:
+            self._scheduler.unschedule(reminder_id)
+
+    async def rehydrate(self) -> Rehydration:
+        """At start-up: settle interrupted sends, then schedule every pending reminder."""
+        interrupted = await self._store.recover_interrupted()
+        if interrupted:
+            log.warning(
+                "%d reminder(s) were interrupted mid-send; counted as sent", len(interrupted)
+            )
+        pending = await self._store.pending()
+        self.schedule(pending)
+        return Rehydration(len(pending), len(interrupted))
+
+    def _too_late(self, reminder: Reminder, meetup: Meetup, now: datetime) -> bool:
+        if reminder.kind is ReminderKind.BEFORE:
+            return now >= meetup.starts_at
+        return now >= reminder.due_at + CHECKIN_GRACE
+
+    def _reply(self, reminder: Reminder, meetup: Meetup, now: datetime) -> Reply:
+        tr = self._catalogs.get(meetup.language)
+        if reminder.kind is ReminderKind.CHECKIN:
+            return checkin_reply(meetup, tr)
+        return reminder_reply(meetup, meetup.starts_at - now, tr)
+
+    async def fire(self, reminder_id: int) -> ReminderState | None:
+        """Send a due reminder if it is still pending and still useful; returns its new state."""
+        found = await self._store.reminder(reminder_id)
+        if found is None:
+            return None
+        reminder, meetup = found
+        if reminder.state is not ReminderState.PENDING:
+            return reminder.state
+        now = self._clock()
+        if self._too_late(reminder, meetup, now):
+            await self._store.settle(reminder.id, ReminderState.MISSED)
+            log.info("reminder %d missed: its meetup already started", reminder.id)
+            return ReminderState.MISSED
+        if not await self._store.claim(reminder.id):
+            return None
+        try:
+            await self._outbox.send(meetup.chat_id, self._reply(reminder, meetup, now))
+        except RecipientGone:
+            await self._store.settle(reminder.id, ReminderState.CANCELLED)
+            self.unschedule(await self._store.cancel_user_reminders(meetup.user_id))
+            log.info(
+                "reminder %d: user blocked the bot; their reminders are cancelled", reminder.id
+            )
+            return ReminderState.CANCELLED
+        except SendFailed as exc:
+            retry_at = now + RETRY_DELAY
+            if self._too_late(reminder, meetup, retry_at):
+                await self._store.settle(reminder.id, ReminderState.MISSED)
+                return ReminderState.MISSED
+            await self._store.postpone(reminder.id, retry_at)
+            self._scheduler.schedule(reminder.id, RETRY_DELAY)
+            log.warning("reminder %d not sent (%s); retrying in %s", reminder.id, exc, RETRY_DELAY)
+            return ReminderState.PENDING
+        await self._store.settle(reminder.id, ReminderState.SENT)
+        return ReminderState.SENT
+
+    async def purge_old(self) -> int:
+        """Delete meetups that happened more than the retention period ago."""
+        dropped = await self._store.purge_started_before(self._clock() - RETENTION)
+        self.unschedule(dropped)
+        return len(dropped)

@@ -1,0 +1,66 @@
+"""Telegram side of reminders: an outbox that sends replies, a JobQueue-backed scheduler."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import JobQueue
+
+from bot.context import SafeMeetContext
+from bot.presenter import Reply
+from bot.reminders import RecipientGone, SendFailed
+from handlers.render import send_reply
+
+_GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked")
+
+
+class TelegramOutbox:
+    """Sends reminders; maps Telegram's answers onto what the reminder service understands."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Send or raise RecipientGone (403, chat gone) / SendFailed (anything else)."""
+        try:
+            await send_reply(self._bot, chat_id, reply)
+        except Forbidden as exc:
+            raise RecipientGone(exc.message) from exc
+        except BadRequest as exc:
+            if any(marker in exc.message.lower() for marker in _GONE_MARKERS):
+                raise RecipientGone(exc.message) from exc
+            raise SendFailed(exc.message) from exc
+        except TelegramError as exc:
+            raise SendFailed(exc.message) from exc
+
+
+async def fire_reminder(context: SafeMeetContext) -> None:
+    """JobQueue callback: the reminder whose id is the job's data is due."""
+    if context.job is not None and isinstance(context.job.data, int):
+        await context.services.reminders.fire(context.job.data)
+
+
+class JobQueueScheduler:
+    """One named run_once job per pending reminder ("reminder:<id>"), found again by name."""
+
+    def __init__(self, job_queue: JobQueue[SafeMeetContext]) -> None:
+        self._job_queue = job_queue
+
+    @staticmethod
+    def job_name(reminder_id: int) -> str:
+        """The job's name for a reminder."""
+        return f"reminder:{reminder_id}"
+
+    def schedule(self, reminder_id: int, delay: timedelta) -> None:
+        """(Re)start the reminder's timer."""
+        self.unschedule(reminder_id)
+        self._job_queue.run_once(
+            fire_reminder, when=delay, data=reminder_id, name=self.job_name(reminder_id)
+        )
+
+    def unschedule(self, reminder_id: int) -> None:
+        """Stop the reminder's timer, if any."""
+        for job in self._job_queue.get_jobs_by_name(self.job_name(reminder_id)):
+            job.schedule_removal()

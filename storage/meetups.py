@@ -1,0 +1,277 @@
+"""MeetupRepository: meetups and their reminders; the source of truth for scheduling."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from bot.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
+
+_MEETUP_COLUMNS = (
+    "id, user_id, chat_id, zone_id, zone_name, zone_address, lat, lon, country, timezone, "
+    "starts_at, note, language, status, created_at"
+)
+_REMINDER_COLUMNS = "id, meetup_id, kind, offset_s, due_at, state"
+
+
+def _ts(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def _dt(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _meetup(row: Sequence) -> Meetup:
+    return Meetup(
+        id=row[0],
+        user_id=row[1],
+        chat_id=row[2],
+        zone_id=row[3],
+        zone_name=row[4],
+        zone_address=row[5],
+        lat=row[6],
+        lon=row[7],
+        country=row[8],
+        timezone=row[9],
+        starts_at=_dt(row[10]),
+        note=row[11],
+        language=row[12],
+        status=MeetupStatus(row[13]),
+        created_at=_dt(row[14]),
+    )
+
+
+def _reminder(row: Sequence) -> Reminder:
+    return Reminder(
+        row[0],
+        row[1],
+        ReminderKind(row[2]),
+        timedelta(seconds=row[3]),
+        _dt(row[4]),
+        ReminderState(row[5]),
+    )
+
+
+class MeetupRepository:
+    """SQL for the meetups and reminders tables."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def _insert_reminders(self, meetup_id: int, reminders: Sequence[Reminder]) -> None:
+        now = datetime.now(UTC).timestamp()
+        await self._db.executemany(
+            "INSERT INTO reminders (meetup_id, kind, offset_s, due_at, state, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    meetup_id,
+                    r.kind.value,
+                    int(r.offset.total_seconds()),
+                    _ts(r.due_at),
+                    r.state.value,
+                    now,
+                )
+                for r in reminders
+            ],
+        )
+
+    async def create(self, meetup: Meetup, reminders: Sequence[Reminder]) -> Meetup:
+        """Store a meetup and its reminders in one transaction; returns it with its id."""
+        try:
+            cursor = await self._db.execute(
+                "INSERT INTO meetups (user_id, chat_id, zone_id, zone_name, zone_address, lat, "
+                "lon, country, timezone, starts_at, note, language, status, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    meetup.user_id,
+                    meetup.chat_id,
+                    meetup.zone_id,
+                    meetup.zone_name,
+                    meetup.zone_address,
+                    meetup.lat,
+                    meetup.lon,
+                    meetup.country,
+                    meetup.timezone,
+                    _ts(meetup.starts_at),
+                    meetup.note,
+                    meetup.language,
+                    meetup.status.value,
+                    _ts(meetup.created_at),
+                ),
+            )
+            meetup_id = cursor.lastrowid
+            assert meetup_id is not None
+            await self._insert_reminders(meetup_id, reminders)
+            await self._db.commit()
+        except BaseException:
+            await self._db.rollback()
+            raise
+        stored = await self.get(meetup_id)
+        assert stored is not None
+        return stored
+
+    async def get(self, meetup_id: int) -> Meetup | None:
+        """One meetup by id."""
+        async with self._db.execute(
+            f"SELECT {_MEETUP_COLUMNS} FROM meetups WHERE id = ?", (meetup_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _meetup(row) if row else None
+
+    async def upcoming(self, user_id: int, now: datetime) -> list[Meetup]:
+        """The user's planned meetups that start after ``now``, soonest first."""
+        async with self._db.execute(
+            f"SELECT {_MEETUP_COLUMNS} FROM meetups WHERE user_id = ? AND status = 'planned' "
+            "AND starts_at > ? ORDER BY starts_at, id",
+            (user_id, _ts(now)),
+        ) as cursor:
+            return [_meetup(row) for row in await cursor.fetchall()]
+
+    async def count_upcoming(self, user_id: int, now: datetime) -> int:
+        """How many planned meetups of the user have not started yet."""
+        async with self._db.execute(
+            "SELECT count(*) FROM meetups WHERE user_id = ? AND status = 'planned' "
+            "AND starts_at > ?",
+            (user_id, _ts(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def reminders_of(self, meetup_id: int) -> list[Reminder]:
+        """A meetup's reminders in due order."""
+        async with self._db.execute(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE meetup_id = ? ORDER BY due_at, id",
+            (meetup_id,),
+        ) as cursor:
+            return [_reminder(row) for row in await cursor.fetchall()]
+
+    async def reminder(self, reminder_id: int) -> tuple[Reminder, Meetup] | None:
+        """A reminder with its meetup."""
+        async with self._db.execute(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        reminder = _reminder(row)
+        meetup = await self.get(reminder.meetup_id)
+        return (reminder, meetup) if meetup else None
+
+    async def pending(self) -> list[Reminder]:
+        """Every pending reminder, soonest first."""
+        async with self._db.execute(
+            f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE state = 'pending' ORDER BY due_at, id"
+        ) as cursor:
+            return [_reminder(row) for row in await cursor.fetchall()]
+
+    async def _cancel_pending(self, where: str, params: tuple) -> list[int]:
+        async with self._db.execute(
+            f"SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
+            f"WHERE r.state = 'pending' AND {where}",
+            params,
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        await self._db.executemany(
+            "UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE id = ?",
+            [(datetime.now(UTC).timestamp(), reminder_id) for reminder_id in ids],
+        )
+        return ids
+
+    async def cancel(self, meetup_id: int) -> list[int]:
+        """Cancel a meetup and its pending reminders; returns the cancelled reminder ids."""
+        ids = await self._cancel_pending("m.id = ?", (meetup_id,))
+        await self._db.execute("UPDATE meetups SET status = 'cancelled' WHERE id = ?", (meetup_id,))
+        await self._db.commit()
+        return ids
+
+    async def reschedule(
+        self, meetup_id: int, starts_at: datetime, reminders: Sequence[Reminder]
+    ) -> list[int]:
+        """Move a meetup: pending reminders are cancelled, new ones inserted (one transaction).
+
+        Returns the ids of the cancelled reminders.
+        """
+        try:
+            ids = await self._cancel_pending("m.id = ?", (meetup_id,))
+            await self._db.execute(
+                "UPDATE meetups SET starts_at = ? WHERE id = ?", (_ts(starts_at), meetup_id)
+            )
+            await self._insert_reminders(meetup_id, reminders)
+            await self._db.commit()
+        except BaseException:
+            await self._db.rollback()
+            raise
+        return ids
+
+    async def cancel_user_reminders(self, user_id: int) -> list[int]:
+        """Cancel every pending reminder of a user (they blocked the bot)."""
+        ids = await self._cancel_pending("m.user_id = ?", (user_id,))
+        await self._db.commit()
+        return ids
+
+    async def claim(self, reminder_id: int) -> bool:
+        """Move a reminder from pending to sending; False if someone else got there first."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET state = 'sending', updated_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (datetime.now(UTC).timestamp(), reminder_id),
+        )
+        await self._db.commit()
+        return cursor.rowcount == 1
+
+    async def settle(self, reminder_id: int, state: ReminderState) -> None:
+        """Record how a reminder ended (sent, missed, skipped, cancelled)."""
+        await self._db.execute(
+            "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
+            (state.value, datetime.now(UTC).timestamp(), reminder_id),
+        )
+        await self._db.commit()
+
+    async def postpone(self, reminder_id: int, due_at: datetime) -> None:
+        """Put a claimed reminder back to pending with a new due time (a failed send)."""
+        await self._db.execute(
+            "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
+            (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
+        )
+        await self._db.commit()
+
+    async def recover_interrupted(self) -> list[int]:
+        """Reminders left 'sending' by a crash: they may have gone out, so count them as sent
+        (never a duplicate). Returns their ids."""
+        async with self._db.execute("SELECT id FROM reminders WHERE state = 'sending'") as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        if ids:
+            await self._db.execute("UPDATE reminders SET state = 'sent' WHERE state = 'sending'")
+            await self._db.commit()
+        return ids
+
+    async def purge_started_before(self, cutoff: datetime) -> list[int]:
+        """Delete meetups (and their reminders) that started before ``cutoff``.
+
+        Returns the ids of pending reminders that went with them.
+        """
+        async with self._db.execute(
+            "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
+            "WHERE m.starts_at < ? AND r.state = 'pending'",
+            (_ts(cutoff),),
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        await self._db.execute("DELETE FROM meetups WHERE starts_at < ?", (_ts(cutoff),))
+        await self._db.commit()
+        return ids
+
+    async def forget_user(self, user_id: int) -> list[int]:
+        """Delete every meetup of the user; returns the ids of pending reminders deleted."""
+        async with self._db.execute(
+            "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
+            "WHERE m.user_id = ? AND r.state = 'pending'",
+            (user_id,),
+        ) as cursor:
+            ids = [int(row[0]) for row in await cursor.fetchall()]
+        await self._db.execute("DELETE FROM meetups WHERE user_id = ?", (user_id,))
+        await self._db.commit()
+        return ids

@@ -1,0 +1,46 @@
+"""LastSearchRepository: the zone ids of each user's last search (never their position)."""
+
+from __future__ import annotations
+
+import time
+
+import aiosqlite
+
+LAST_SEARCH_TTL_S = 24 * 3600.0
+
+
+class LastSearchRepository:
+    """Remembers which zones a user was last shown, for planning a meetup at one of them."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def remember(self, user_id: int, zone_ids: list[str]) -> None:
+        """Replace the user's last search."""
+        await self._db.execute(
+            "INSERT OR REPLACE INTO last_searches (user_id, zone_ids, created_at) VALUES (?, ?, ?)",
+            (user_id, "\n".join(zone_ids), time.time()),
+        )
+        await self._db.commit()
+
+    async def recall(self, user_id: int) -> list[str]:
+        """Zone ids of the user's last search if it is less than a day old, nearest first."""
+        async with self._db.execute(
+            "SELECT zone_ids, created_at FROM last_searches WHERE user_id = ?", (user_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or time.time() - row[1] > LAST_SEARCH_TTL_S:
+            return []
+        return [zone_id for zone_id in str(row[0]).split("\n") if zone_id]
+
+    async def purge(self) -> None:
+        """Delete searches older than a day."""
+        await self._db.execute(
+            "DELETE FROM last_searches WHERE created_at < ?", (time.time() - LAST_SEARCH_TTL_S,)
+        )
+        await self._db.commit()
+
+    async def forget(self, user_id: int) -> None:
+        """Delete the user's last search."""
+        await self._db.execute("DELETE FROM last_searches WHERE user_id = ?", (user_id,))
+        await self._db.commit()
