@@ -329,10 +329,14 @@ def help_reply(tr: Translator) -> Reply:
             "",
             tr._("/nearest 06604: the nearest safe zones to a postal code or a place"),
             tr._("/nearest: share your location with a button"),
+            tr._("/meetup: plan a meetup; I remind you before it and check in after"),
+            tr._("/meetup in 2 hours: plan it at the nearest zone of your last search"),
+            tr._("/meetups: your upcoming meetups, to cancel or change them"),
             tr._("/tips: how to meet a stranger safely"),
             tr._("/language: choose your language"),
             tr._("/privacy: what I store about you"),
             tr._("/forget: delete everything I store about you"),
+            tr._("/cancel: stop planning a meetup"),
             tr._("/help: this message"),
             "",
             understood_inputs(tr),
@@ -377,16 +381,27 @@ def privacy_reply(tr: Translator) -> Reply:
         [
             "<b>" + tr._("Privacy") + "</b>",
             "",
-            tr._("What I store: {what}", what=tr._(PRIVACY_RETENTION)),
+            tr._("What I store, and for how long:"),
+            "• " + tr._(PRIVACY_RETENTION),
+            "• "
+            + tr._(
+                "The zones of your last search (not where you were), for a day, so /meetup "
+                "can offer them."
+            ),
+            "• "
+            + tr._(
+                "Your planned meetups (place, time, note) and their reminders, until a week "
+                "after the meetup, to remind you and check in."
+            ),
             tr._(
-                "I do not store your locations, postal codes or searches. A shared location is "
-                "used to answer you and then forgotten."
+                "I do not store your locations, postal codes or typed addresses. A shared "
+                "location is used to answer you and then forgotten."
             ),
             tr._(
                 "Addresses you type may be looked up on OpenStreetMap's Nominatim service; "
                 "the answers are cached without any link to you."
             ),
-            tr._("/forget deletes everything I store about you."),
+            tr._("/forget deletes everything I store about you and cancels your reminders."),
             "",
             "<b>" + tr._("Data sources") + "</b>",
             tr._("Safe zones: police departments' published programmes, checked by hand."),
@@ -399,7 +414,9 @@ def privacy_reply(tr: Translator) -> Reply:
 
 def forget_reply(tr: Translator) -> Reply:
     """Confirmation that the user's data is gone."""
-    return Reply(tr._("Done: I deleted everything I stored about you."))
+    return Reply(
+        tr._("Done: I deleted everything I stored about you and cancelled your reminders.")
+    )
 
 
 def language_menu_reply(tr: Translator) -> Reply:

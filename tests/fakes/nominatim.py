@@ -57,12 +57,26 @@ class FakeNominatim:
         place = self.places.get(" ".join(request.query.get("q", "").lower().split()))
         if place is None:
             return web.json_response([])
-        return web.json_response([{
-            "place_id": 1, "licence": "Data © OpenStreetMap contributors, ODbL 1.0.",
-            "osm_type": "way", "osm_id": 1, "lat": str(place.lat), "lon": str(place.lon),
-            "display_name": place.display_name, "class": "building", "type": "yes",
-            "importance": 0.5,
-            "address": {"country_code": place.country_code.lower()},
-            "boundingbox": [str(place.lat - 0.001), str(place.lat + 0.001),
-                            str(place.lon - 0.001), str(place.lon + 0.001)],
-        }])  # fmt: skip
+        return web.json_response(
+            [
+                {
+                    "place_id": 1,
+                    "licence": "Data © OpenStreetMap contributors, ODbL 1.0.",
+                    "osm_type": "way",
+                    "osm_id": 1,
+                    "lat": str(place.lat),
+                    "lon": str(place.lon),
+                    "display_name": place.display_name,
+                    "class": "building",
+                    "type": "yes",
+                    "importance": 0.5,
+                    "address": {"country_code": place.country_code.lower()},
+                    "boundingbox": [
+                        str(place.lat - 0.001),
+                        str(place.lat + 0.001),
+                        str(place.lon - 0.001),
+                        str(place.lon + 0.001),
+                    ],
+                }
+            ]
+        )

@@ -111,7 +111,7 @@ async def test_plan_records_reminders_in_utc_with_the_places_timezone(world):
 
 
 async def test_a_lead_already_past_is_skipped_not_sent_late(world):
-    _, _, planner, service, outbox, timers = world
+    _, _, planner, service, _outbox, timers = world
     _, reminders = await _plan(planner, starts_in=timedelta(minutes=20))
     assert [r.state for r in reminders] == [
         ReminderState.SKIPPED,
@@ -151,7 +151,7 @@ async def test_reminder_due_while_down_is_sent_if_the_meetup_has_not_started(wor
 
 
 async def test_reminder_after_the_start_is_missed_not_sent(world):
-    clock, store, planner, service, outbox, _ = world
+    clock, _store, planner, service, outbox, _ = world
     _, reminders = await _plan(planner)
     clock.advance(timedelta(hours=2, minutes=1))
     assert await service.fire(reminders[0].id) is ReminderState.MISSED
@@ -185,7 +185,7 @@ async def test_blocked_user_has_every_reminder_cancelled(world):
 
 
 async def test_transient_failure_is_retried_later(world):
-    clock, store, planner, service, outbox, timers = world
+    clock, _store, planner, service, outbox, timers = world
     _, reminders = await _plan(planner)
     outbox.fail_with = SendFailed("Bad Gateway")
     clock.advance(timedelta(hours=1))
@@ -211,7 +211,7 @@ async def test_only_the_owner_can_cancel_or_move(world):
 
 
 async def test_cancel_and_reschedule_replace_pending_reminders(world):
-    _, store, planner, service, _, timers = world
+    _, _store, planner, _service, _, _timers = world
     meetup, reminders = await _plan(planner)
     moved, new_reminders, dropped = await planner.reschedule(
         7, meetup.id, START + timedelta(hours=5)
