@@ -44,15 +44,25 @@ def local_time_text(moment: datetime, tr: Translator) -> str:
     return f"{day}, {time} {moment.tzname()}"
 
 
+def _whole_minutes(delta: timedelta) -> tuple[timedelta, float]:
+    """Round to whole minutes (at least one) and pick a babel threshold that never rounds
+    90 minutes up to '2 hours': whole hours read as hours, anything else as minutes."""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    exact_hours = minutes % 60 == 0
+    threshold = 1.0 if exact_hours or minutes >= 24 * 60 else minutes / 60 + 0.01
+    return timedelta(minutes=minutes), threshold
+
+
 def duration_text(delta: timedelta, tr: Translator) -> str:
-    """'15 minutes', '1 hour' in the reader's language."""
-    return format_timedelta(delta, threshold=1.5, locale=tr.language)
+    """'15 minutes', '90 minutes', '1 hour' in the reader's language."""
+    rounded, threshold = _whole_minutes(delta)
+    return format_timedelta(rounded, threshold=threshold, locale=tr.language)
 
 
 def time_left_text(delta: timedelta, tr: Translator) -> str:
     """'in 5 minutes' in the reader's language (at least one minute)."""
-    delta = max(delta, timedelta(minutes=1))
-    return format_timedelta(delta, add_direction=True, threshold=1.5, locale=tr.language)
+    rounded, threshold = _whole_minutes(delta)
+    return format_timedelta(rounded, add_direction=True, threshold=threshold, locale=tr.language)
 
 
 def _pin(meetup: Meetup, tr: Translator) -> Pin:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from telegram import Update
@@ -12,6 +13,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot import meetup_presenter as texts
 from bot.context import SafeMeetContext
@@ -293,6 +295,14 @@ def _text() -> filters.BaseFilter:
 
 def conversations() -> list[ConversationHandler]:
     """The guided /meetup flow and the change-time flow."""
+    # Both flows mix typed text with button presses, so they are tracked per user and chat
+    # (per_message=False) on purpose; PTB warns about that combination, which is intended here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message", category=PTBUserWarning)
+        return _build_conversations()
+
+
+def _build_conversations() -> list[ConversationHandler]:
     cancel = CommandHandler("cancel", cancel_flow)
     plan = ConversationHandler(
         entry_points=[
@@ -319,6 +329,7 @@ def conversations() -> list[ConversationHandler]:
         fallbacks=[cancel],
         conversation_timeout=FLOW_TIMEOUT_S,
         allow_reentry=True,
+        per_message=False,
         name="meetup",
     )
     move = ConversationHandler(
@@ -327,6 +338,7 @@ def conversations() -> list[ConversationHandler]:
         fallbacks=[cancel],
         conversation_timeout=FLOW_TIMEOUT_S,
         allow_reentry=True,
+        per_message=False,
         name="move_meetup",
     )
     return [plan, move]

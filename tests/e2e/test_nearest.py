@@ -10,8 +10,17 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 USER = 1001
 
 
-async def ask(telegram: FakeTelegramAPI, update: dict, chat_id: int = USER) -> dict:
-    """Push an update and return the params of the text answer it produces."""
+def chat_of(update: dict) -> int:
+    """The chat an update comes from (where the bot answers)."""
+    message = update.get("message") or update.get("edited_message")
+    if message is None:
+        message = update["callback_query"]["message"]
+    return message["chat"]["id"]
+
+
+async def ask(telegram: FakeTelegramAPI, update: dict, chat_id: int | None = None) -> dict:
+    """Push an update and return the params of the text answer it produces in its chat."""
+    chat_id = chat_of(update) if chat_id is None else chat_id
     before = len(telegram.calls_of("sendMessage", chat_id=chat_id))
     telegram.push_update(update)
     calls = await telegram.wait_for("sendMessage", chat_id=chat_id, count=before + 1)
