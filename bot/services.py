@@ -87,14 +87,32 @@ async def open_services(
     outbox: Outbox | None = None,
     scheduler: Scheduler | None = None,
 ) -> Services:
-    """Open the database (migrating it), load the bundled zones, start the geocoder."""
+    """Open the database (migrating it), load the bundled zones, start the geocoder.
+
+    If any step fails, what was already opened is closed again: an open aiosqlite
+    connection runs a non-daemon thread that would otherwise keep the process alive.
+    """
     db = await open_database(settings.db_path)
+    try:
+        return await _build_services(settings, db, clock, outbox, scheduler)
+    except BaseException:
+        await db.close()
+        raise
+
+
+async def _build_services(
+    settings: Settings,
+    db: aiosqlite.Connection,
+    clock: Clock,
+    outbox: Outbox | None,
+    scheduler: Scheduler | None,
+) -> Services:
+    """Wire the repositories and domain services on an open database."""
     zones = ZoneRepository(db)
     await zones.upsert_many(bundled_zones())
     geocoder = PlaceGeocoder(
         settings.nominatim_url, GeocodeCache(db), timeout=settings.geocoder_timeout
     )
-    await geocoder.start()
     postal = PostalDirectory()
     finder = SafeZoneFinder(
         zones,
@@ -110,6 +128,7 @@ async def open_services(
         meetups, outbox or NoOutbox(), scheduler or NoScheduler(), catalogs, clock
     )
     log.info("database %s ready with %d zones", settings.db_path, await zones.count())
+    await geocoder.start()  # last: nothing after it can fail and leave its session open
     return Services(
         settings,
         db,

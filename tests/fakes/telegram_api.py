@@ -152,6 +152,7 @@ class FakeTelegramAPI:
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -167,6 +168,8 @@ class FakeTelegramAPI:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self._closing = True
+        self._notify()  # pending long polls return at once instead of running out their timeout
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -339,7 +342,7 @@ class FakeTelegramAPI:
         timeout = float(params.get("timeout") or 0)
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self._updates and time.monotonic() < deadline:
+        while not self._updates and not self._closing and time.monotonic() < deadline:
             self._changed.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())

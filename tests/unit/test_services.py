@@ -1,0 +1,36 @@
+"""Opening and closing the bot's services."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot import services as services_module
+from bot.config import Settings
+from bot.services import open_services
+
+
+def _settings(tmp_path) -> Settings:
+    return Settings.from_env({"SAFEMEET_DB": str(tmp_path / "s.sqlite3"), "NOMINATIM_URL": ""})
+
+
+async def test_open_and_close_leave_no_thread_behind(tmp_path):
+    before = set(threading.enumerate())
+    services = await open_services(_settings(tmp_path))
+    assert await services.zones.count() >= 4
+    await services.close()
+    assert set(threading.enumerate()) <= before
+
+
+async def test_a_failed_start_closes_the_database_again(tmp_path, monkeypatch):
+    """A half-opened start must not leave aiosqlite's thread keeping the process alive."""
+
+    def broken_data() -> list:
+        raise FileNotFoundError("zones.csv")
+
+    monkeypatch.setattr(services_module, "bundled_zones", broken_data)
+    before = set(threading.enumerate())
+    with pytest.raises(FileNotFoundError):
+        await open_services(_settings(tmp_path))
+    assert set(threading.enumerate()) <= before
