@@ -131,7 +131,7 @@ async def test_reminder_is_sent_once_even_if_fired_twice(world):
     assert len(outbox.sent) == 1
     chat_id, reply = outbox.sent[0]
     assert chat_id == 7
-    assert "Your meetup starts in 60 minutes" in reply.text
+    assert "Your meetup starts in 1 hour" in reply.text
     assert "Bridgeport PD" in reply.text
     assert "911" in reply.text
     assert reply.pins[0].directions.url.endswith("41.179700%2C-73.189300")
