@@ -34,6 +34,13 @@ async def sync_commands(application: SafeMeetApp) -> None:
             await application.bot.set_my_commands(wanted, language_code=code)
 
 
+async def refresh_reminders(context: SafeMeetContext) -> None:
+    """Periodic job: time the reminders that have come within the scheduling horizon."""
+    added = await context.services.reminders.refresh()
+    if added:
+        log.info("timed %d reminder(s) now due within the horizon", added)
+
+
 async def purge_old_data(context: SafeMeetContext) -> None:
     """Periodic job: delete meetups past their retention and stale searches."""
     purged = await context.services.reminders.purge_old()
@@ -58,7 +65,16 @@ def build_application(
         application.bot_data.services = services
         await services.postal.warm_up()
         report = await services.reminders.rehydrate()
-        log.info("rehydrated %d pending reminder(s)", report.scheduled)
+        log.info(
+            "rehydrated: %d pending reminder(s), %d due within %s timed now",
+            report.pending,
+            report.scheduled,
+            services.reminders.horizon,
+        )
+        every = services.reminders.horizon.total_seconds() / 4
+        application.job_queue.run_repeating(
+            refresh_reminders, interval=every, first=every, name="refresh-reminders"
+        )
         application.job_queue.run_repeating(
             purge_old_data, interval=PURGE_INTERVAL_S, first=PURGE_FIRST_S, name="purge"
         )

@@ -1,10 +1,14 @@
 """Reminders: scheduling what the database says, sending each one exactly once, rehydrating.
 
 SQLite is the source of truth; the scheduler (PTB's JobQueue in production) only holds a
-timer per pending reminder and calls ``fire`` when it is due. A reminder is claimed
-(pending -> sending) before it is sent and settled (-> sent) right after, so a second timer
-or a restart can never send it twice. The only window left is a crash between the send and
-the settle: such a reminder is counted as sent on the next start (at most once).
+timer for each pending reminder due within the next ``horizon`` (an hour), and ``refresh``
+(run at start-up and then every quarter of the horizon) times the ones that come into it.
+So start-up and memory stay small however many reminders are planned weeks ahead.
+
+A reminder is claimed (pending -> sending) before it is sent and settled (-> sent) right
+after, so a second timer or a restart can never send it twice. The only window left is a
+crash between the send and the settle: such a reminder counts as sent on the next start
+(at most once).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from storage.meetups import MeetupRepository
 
 log = logging.getLogger(__name__)
 RETRY_DELAY = timedelta(seconds=60)
+HORIZON = timedelta(hours=1)
 
 
 class RecipientGone(Exception):
@@ -52,6 +57,7 @@ class Rehydration:
 
     scheduled: int
     interrupted: int
+    pending: int
 
 
 class ReminderService:
@@ -64,35 +70,55 @@ class ReminderService:
         scheduler: Scheduler,
         catalogs: Catalogs,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        horizon: timedelta = HORIZON,
     ) -> None:
         self._store = store
         self._outbox = outbox
         self._scheduler = scheduler
         self._catalogs = catalogs
         self._clock = clock
+        self.horizon = horizon
+        self._timed: set[int] = set()
+
+    def _time(self, reminder_id: int, delay: timedelta) -> None:
+        self._scheduler.schedule(reminder_id, max(delay, timedelta()))
+        self._timed.add(reminder_id)
 
     def schedule(self, reminders: Iterable[Reminder]) -> None:
-        """Start a timer for every pending reminder (due ones fire at once)."""
+        """Time the pending reminders due within the horizon (due ones fire at once).
+
+        Later ones are left to ``refresh``, which times them once they come within it.
+        """
         now = self._clock()
         for reminder in reminders:
-            if reminder.state is ReminderState.PENDING:
-                self._scheduler.schedule(reminder.id, max(reminder.due_at - now, timedelta()))
+            if reminder.state is ReminderState.PENDING and reminder.due_at <= now + self.horizon:
+                self._time(reminder.id, reminder.due_at - now)
 
     def unschedule(self, reminder_ids: Iterable[int]) -> None:
         """Stop the timers of reminders that were cancelled or deleted."""
         for reminder_id in reminder_ids:
             self._scheduler.unschedule(reminder_id)
+            self._timed.discard(reminder_id)
+
+    async def refresh(self) -> int:
+        """Time every pending reminder due within the horizon that has no timer yet."""
+        now = self._clock()
+        added = 0
+        for reminder_id, due_at in await self._store.pending_due_by(now + self.horizon):
+            if reminder_id not in self._timed:
+                self._time(reminder_id, due_at - now)
+                added += 1
+        return added
 
     async def rehydrate(self) -> Rehydration:
-        """At start-up: settle interrupted sends, then schedule every pending reminder."""
+        """At start-up: settle interrupted sends, then time what is due within the horizon."""
         interrupted = await self._store.recover_interrupted()
         if interrupted:
             log.warning(
                 "%d reminder(s) were interrupted mid-send; counted as sent", len(interrupted)
             )
-        pending = await self._store.pending()
-        self.schedule(pending)
-        return Rehydration(len(pending), len(interrupted))
+        scheduled = await self.refresh()
+        return Rehydration(scheduled, len(interrupted), await self._store.count_pending())
 
     def _too_late(self, reminder: Reminder, meetup: Meetup, now: datetime) -> bool:
         if reminder.kind is ReminderKind.BEFORE:
@@ -107,6 +133,7 @@ class ReminderService:
 
     async def fire(self, reminder_id: int) -> ReminderState | None:
         """Send a due reminder if it is still pending and still useful; returns its new state."""
+        self._timed.discard(reminder_id)  # its timer has run out
         found = await self._store.reminder(reminder_id)
         if found is None:
             return None
@@ -135,7 +162,7 @@ class ReminderService:
                 await self._store.settle(reminder.id, ReminderState.MISSED)
                 return ReminderState.MISSED
             await self._store.postpone(reminder.id, retry_at)
-            self._scheduler.schedule(reminder.id, RETRY_DELAY)
+            self._time(reminder.id, RETRY_DELAY)
             log.warning("reminder %d not sent (%s); retrying in %s", reminder.id, exc, RETRY_DELAY)
             return ReminderState.PENDING
         await self._store.settle(reminder.id, ReminderState.SENT)

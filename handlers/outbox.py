@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import JobQueue
+from telegram.ext import Job, JobQueue
 
 from bot.context import SafeMeetContext
 from bot.presenter import Reply
@@ -43,10 +45,15 @@ async def fire_reminder(context: SafeMeetContext) -> None:
 
 
 class JobQueueScheduler:
-    """One named run_once job per pending reminder ("reminder:<id>"), found again by name."""
+    """One named run_once job per timed reminder ("reminder:<id>").
+
+    Jobs are also indexed by reminder id: ``JobQueue.get_jobs_by_name`` walks every job,
+    which made timing n reminders cost O(n^2).
+    """
 
     def __init__(self, job_queue: JobQueue[SafeMeetContext]) -> None:
         self._job_queue = job_queue
+        self._jobs: dict[int, Job[SafeMeetContext]] = {}
 
     @staticmethod
     def job_name(reminder_id: int) -> str:
@@ -56,11 +63,19 @@ class JobQueueScheduler:
     def schedule(self, reminder_id: int, delay: timedelta) -> None:
         """(Re)start the reminder's timer."""
         self.unschedule(reminder_id)
-        self._job_queue.run_once(
-            fire_reminder, when=delay, data=reminder_id, name=self.job_name(reminder_id)
+        self._jobs[reminder_id] = self._job_queue.run_once(
+            self._fire, when=delay, data=reminder_id, name=self.job_name(reminder_id)
         )
 
     def unschedule(self, reminder_id: int) -> None:
         """Stop the reminder's timer, if any."""
-        for job in self._job_queue.get_jobs_by_name(self.job_name(reminder_id)):
-            job.schedule_removal()
+        job = self._jobs.pop(reminder_id, None)
+        if job is not None and not job.removed:
+            with suppress(JobLookupError):  # it may be on its way to run right now
+                job.schedule_removal()
+
+    async def _fire(self, context: SafeMeetContext) -> None:
+        """Forget the finished job, then fire its reminder."""
+        if context.job is not None and self._jobs.get(context.job.data) is context.job:
+            del self._jobs[context.job.data]
+        await fire_reminder(context)

@@ -161,6 +161,24 @@ class MeetupRepository:
         meetup = await self.get(reminder.meetup_id)
         return (reminder, meetup) if meetup else None
 
+    async def pending_due_by(self, until: datetime) -> list[tuple[int, datetime]]:
+        """Ids and due times of pending reminders due by ``until``, soonest first."""
+        rows = await self._db.execute_fetchall(
+            "SELECT id, due_at FROM reminders WHERE state = 'pending' AND due_at <= ? "
+            "ORDER BY due_at, id",
+            (_ts(until),),
+        )
+        return [(int(row[0]), _dt(row[1])) for row in rows]
+
+    async def count_pending(self) -> int:
+        """How many reminders are still to be sent."""
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT count(*) FROM reminders WHERE state = 'pending'"
+            )
+        )
+        return int(rows[0][0])
+
     async def pending(self) -> list[Reminder]:
         """Every pending reminder, soonest first."""
         async with self._db.execute(

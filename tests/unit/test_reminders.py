@@ -264,3 +264,49 @@ def test_after_sunset():
     evening = datetime(2026, 12, 15, 23, 0, tzinfo=UTC)
     assert not after_sunset(BRIDGEPORT.point, noon)
     assert after_sunset(BRIDGEPORT.point, evening)
+
+
+async def test_reminders_beyond_the_horizon_get_their_timer_when_they_come_within_it(world):
+    clock, _, planner, service, outbox, timers = world
+    _, reminders = await _plan(planner, starts_in=timedelta(days=1))
+    service.schedule(reminders)
+    assert timers.timers == {}  # due in 23 hours: nothing held in memory yet
+    clock.advance(timedelta(hours=22, minutes=30))
+    assert await service.refresh() == 1
+    assert timers.timers == {reminders[0].id: timedelta(minutes=30)}
+    assert await service.refresh() == 0  # never timed twice
+    clock.advance(timedelta(minutes=30))
+    assert await service.fire(reminders[0].id) is ReminderState.SENT
+    assert await service.refresh() == 1  # the 15-minute reminder is now within the hour
+    assert timers.timers[reminders[1].id] == timedelta(minutes=45)
+    assert len(outbox.sent) == 1
+
+
+async def test_rehydrate_times_the_next_hour_and_counts_the_rest(world):
+    _, _, planner, service, _, timers = world
+    _, soon = await _plan(planner)
+    await _plan(planner, starts_in=timedelta(days=3))
+    report = await service.rehydrate()
+    assert (report.scheduled, report.pending, report.interrupted) == (1, 6, 0)
+    assert set(timers.timers) == {soon[0].id}
+
+
+async def test_a_cancelled_timer_can_be_timed_again_after_a_change(world):
+    clock, _, planner, service, _, timers = world
+    meetup, reminders = await _plan(planner, starts_in=timedelta(minutes=30))
+    service.schedule(reminders)
+    assert reminders[1].id in timers.timers
+    moved, new_reminders, dropped = await planner.reschedule(
+        7, meetup.id, clock() + timedelta(minutes=40)
+    )
+    service.unschedule(dropped)
+    service.schedule(new_reminders)
+    assert not set(dropped) & set(timers.timers)
+    within_the_hour = {
+        r.id
+        for r in new_reminders
+        if r.state is ReminderState.PENDING and r.due_at <= clock() + service.horizon
+    }
+    assert within_the_hour
+    assert within_the_hour <= set(timers.timers)
+    assert moved.starts_at == clock() + timedelta(minutes=40)
