@@ -6,10 +6,12 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings
+from bot.datafiles import export_file, import_file
 from bot.local import chat, nearest_once
 
 NO_TOKEN_HELP = """\
@@ -27,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     nearest = commands.add_parser("nearest", help="print the answer to one query")
     nearest.add_argument("query", nargs="+", help="postal code, address or 'lat,lon'")
     commands.add_parser("chat", help="local chat in the terminal, no Telegram needed")
+    importer = commands.add_parser("import", help="load zones from a CSV (documented schema)")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    exporter = commands.add_parser("export", help="write the stored zones to a CSV")
+    exporter.add_argument("file", type=Path)
     return parser
 
 
@@ -56,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "nearest":
         asyncio.run(nearest_once(settings, " ".join(args.query), args.lang, sys.stdout))
         return 0
+    if args.command == "import":
+        return asyncio.run(import_file(settings, args.file, args.dry_run, sys.stdout))
+    if args.command == "export":
+        return asyncio.run(export_file(settings, args.file, sys.stdout))
     if args.command == "chat":
         asyncio.run(chat(settings, args.lang))
         return 0

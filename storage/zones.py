@@ -95,6 +95,25 @@ class ZoneRepository:
         await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
         await self._db.commit()
 
+    async def import_zones(self, zones: Sequence[Zone]) -> tuple[int, int, int]:
+        """Upsert zones in one transaction; returns (added, updated, unchanged).
+
+        Rows equal to what is stored are not written, so re-importing a file changes nothing.
+        """
+        stored = {
+            row[0]: tuple(row)
+            for row in await self._db.execute_fetchall(f"SELECT {_COLUMNS} FROM zones")
+        }
+        changed = [params for params in map(_zone_params, zones) if stored.get(params[0]) != params]
+        added = sum(1 for params in changed if params[0] not in stored)
+        try:
+            await self._db.executemany(_UPSERT, changed)
+            await self._db.commit()
+        except BaseException:
+            await self._db.rollback()
+            raise
+        return added, len(changed) - added, len(zones) - len(changed)
+
     async def count(self) -> int:
         """Number of zones stored."""
         async with self._db.execute("SELECT count(*) FROM zones") as cursor:

@@ -46,3 +46,29 @@ def test_without_a_token_it_explains_and_chats_locally(tmp_path):
     assert "@BotFather" in result.stderr
     assert "python -m bot nearest 06604" in result.stderr
     assert "Kingston Police" in result.stdout
+
+
+def test_import_and_export_round_trip(tmp_path):
+    source = tmp_path / "zones.csv"
+    source.write_text((ROOT / "bot" / "data" / "zones.csv").read_text(encoding="utf-8"))
+    first = run_bot(tmp_path, "import", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "read 4, added 4" in first.stdout
+    again = run_bot(tmp_path, "import", str(source))
+    assert "unchanged 4" in again.stdout
+    exported = tmp_path / "out.csv"
+    assert run_bot(tmp_path, "export", str(exported)).returncode == 0
+    assert exported.read_text(encoding="utf-8").count("\n") == 5
+
+
+def test_import_reports_bad_rows_and_a_missing_file(tmp_path):
+    broken = tmp_path / "broken.csv"
+    header = (ROOT / "bot" / "data" / "zones.csv").read_text(encoding="utf-8").splitlines()[0]
+    broken.write_text(header + "\nBad Id,,police_station,,,,,,x,y,,,,,,,,\n", encoding="utf-8")
+    result = run_bot(tmp_path, "import", "--dry-run", str(broken))
+    assert result.returncode == 1
+    assert "rejected 1" in result.stdout
+    assert "line 2" in result.stdout
+    missing = run_bot(tmp_path, "import", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stdout
