@@ -34,6 +34,19 @@ async def sync_commands(application: SafeMeetApp) -> None:
             await application.bot.set_my_commands(wanted, language_code=code)
 
 
+async def settle_in(context: SafeMeetContext) -> None:
+    """One-off job right after start: load postal data and sync the command menu.
+
+    Neither is needed to receive updates, so polling starts without waiting for them; a
+    postal question that comes first simply waits for its country's table.
+    """
+    await context.services.postal.warm_up()
+    try:
+        await sync_commands(context.application)
+    except TelegramError as exc:
+        log.warning("could not set the command menu: %s", exc)
+
+
 async def refresh_reminders(context: SafeMeetContext) -> None:
     """Periodic job: time the reminders that have come within the scheduling horizon."""
     added = await context.services.reminders.refresh()
@@ -63,7 +76,6 @@ def build_application(
             JobQueueScheduler(application.job_queue),
         )
         application.bot_data.services = services
-        await services.postal.warm_up()
         report = await services.reminders.rehydrate()
         log.info(
             "rehydrated: %d pending reminder(s), %d due within %s timed now",
@@ -78,10 +90,7 @@ def build_application(
         application.job_queue.run_repeating(
             purge_old_data, interval=PURGE_INTERVAL_S, first=PURGE_FIRST_S, name="purge"
         )
-        try:
-            await sync_commands(application)
-        except TelegramError as exc:
-            log.warning("could not set the command menu: %s", exc)
+        application.job_queue.run_once(settle_in, when=0, name="settle-in")
 
     async def post_shutdown(application: SafeMeetApp) -> None:
         if application.bot_data.services is not None:

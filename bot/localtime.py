@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from astral import Observer
 from astral.sun import elevation
-from timezonefinder import TimezoneFinder
 
 from bot.geo import Point
+
+if TYPE_CHECKING:
+    from timezonefinder import TimezoneFinder
 
 # The sun's centre this far below the horizon: sunset (refraction and its radius included).
 SUNSET_ELEVATION_DEG = -0.833
@@ -19,6 +22,9 @@ UTC_NAME = "UTC"
 
 @lru_cache(maxsize=1)
 def _finder() -> TimezoneFinder:
+    """Imported on first use: it brings numpy, which start-up does not need."""
+    from timezonefinder import TimezoneFinder
+
     return TimezoneFinder()
 
 

@@ -178,6 +178,6 @@ async def test_unexpected_error_apologises(app, telegram, monkeypatch):
 
 
 async def test_command_menu_is_set_per_language(app, telegram):
-    calls = telegram.calls_of("setMyCommands")
+    calls = await telegram.wait_for("setMyCommands", count=3)
     languages = {call.params.get("language_code") for call in calls}
     assert languages == {None, "fr", "es"}
