@@ -12,7 +12,7 @@ from bot.geo import InvalidCoordinates, Point
 from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
 from bot.guidance import is_dark
 from bot.postal import PostalDirectory, looks_like_malformed_postal_code, parse_postal_code
-from bot.search import ZoneMatch, ZoneSource, nearest_zones
+from bot.search import START_RADIUS_M, ZoneMatch, ZoneSource, nearest_zones
 
 MAX_QUERY_CHARS = 200
 _COORDINATES = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -102,6 +102,7 @@ class SafeZoneFinder:
         *,
         results: int = 3,
         nearby_km: float = 50.0,
+        start_radius_m: float = START_RADIUS_M,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._zones = zones
@@ -109,6 +110,7 @@ class SafeZoneFinder:
         self._geocoder = geocoder
         self._results = results
         self._nearby_m = nearby_km * 1000.0
+        self._start_radius_m = start_radius_m
         self._clock = clock
 
     @property
@@ -118,7 +120,9 @@ class SafeZoneFinder:
 
     async def near(self, origin: Origin) -> NearestAnswer:
         """The nearest zones to a known position."""
-        matches = await nearest_zones(self._zones, origin.point, self._results)
+        matches = await nearest_zones(
+            self._zones, origin.point, self._results, self._start_radius_m
+        )
         nearby = bool(matches) and matches[0].distance_m <= self._nearby_m
         place = matches[0].zone.point if nearby else origin.point
         return NearestAnswer(origin, matches, nearby, is_dark(place, self._clock()))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gettext
 from importlib import resources
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
@@ -38,6 +39,8 @@ class Translator:
     def __init__(self, language: str, catalog: gettext.NullTranslations) -> None:
         self.language = language
         self._catalog = catalog
+        self._locale = Locale.parse(language)
+        self._number_patterns: dict[int, NumberPattern] = {}
 
     def _(self, message: str, **values: object) -> str:
         """Translate and fill placeholders."""
@@ -54,8 +57,13 @@ class Translator:
 
     def number(self, value: float, fraction_digits: int = 1) -> str:
         """A number written the way the language writes it (1.5 / 1,5)."""
-        pattern = "#,##0" + ("." + "0" * fraction_digits if fraction_digits else "")
-        return format_decimal(value, format=pattern, locale=self.language)
+        pattern = self._number_patterns.get(fraction_digits)
+        if pattern is None:  # parsed once: babel's format_decimal parses for every number
+            pattern = parse_pattern(
+                "#,##0" + ("." + "0" * fraction_digits if fraction_digits else "")
+            )
+            self._number_patterns[fraction_digits] = pattern
+        return pattern.apply(value, self._locale)
 
 
 class Catalogs:

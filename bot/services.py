@@ -17,6 +17,7 @@ from bot.meetups import MeetupPlanner
 from bot.postal import PostalDirectory
 from bot.presenter import Reply
 from bot.reminders import Outbox, ReminderService, Scheduler, SendFailed
+from bot.search import start_radius_for
 from bot.zones import bundled_zones
 from storage.db import open_database
 from storage.geocache import GeocodeCache
@@ -110,6 +111,7 @@ async def _build_services(
     """Wire the repositories and domain services on an open database."""
     zones = ZoneRepository(db)
     await zones.upsert_many(bundled_zones())
+    zone_count = await zones.count()
     geocoder = PlaceGeocoder(
         settings.nominatim_url, GeocodeCache(db), timeout=settings.geocoder_timeout
     )
@@ -120,6 +122,7 @@ async def _build_services(
         geocoder,
         results=settings.results,
         nearby_km=settings.nearby_km,
+        start_radius_m=start_radius_for(zone_count, settings.results),
         clock=clock,
     )
     meetups = MeetupRepository(db)
@@ -127,7 +130,7 @@ async def _build_services(
     reminders = ReminderService(
         meetups, outbox or NoOutbox(), scheduler or NoScheduler(), catalogs, clock
     )
-    log.info("database %s ready with %d zones", settings.db_path, await zones.count())
+    log.info("database %s ready with %d zones", settings.db_path, zone_count)
     await geocoder.start()  # last: nothing after it can fail and leave its session open
     return Services(
         settings,

@@ -23,10 +23,23 @@ ON CONFLICT(id) DO UPDATE SET
     staffed = excluded.staffed, phone = excluded.phone, website = excluded.website,
     source = excluded.source, verified = excluded.verified
 """
-_IN_BOX = f"""
-SELECT {", ".join("z." + column.strip() for column in _COLUMNS.split(","))}
+_Z_COLUMNS = ", ".join("z." + column.strip() for column in _COLUMNS.split(","))
+# A candidate is (id, lat, lon) then the stored row, which becomes a Zone only if it is chosen.
+_CANDIDATES_IN_BOX = f"""
+SELECT z.id, z.lat, z.lon, {_Z_COLUMNS}
 FROM zones_rtree AS r JOIN zones AS z ON z.rowid = r.zone_rowid
 WHERE r.max_lat >= ? AND r.min_lat <= ? AND r.max_lon >= ? AND r.min_lon <= ?
+"""
+_CANDIDATES_WITH_KEYS = f"""
+SELECT z.id, z.lat, z.lon, {_Z_COLUMNS}
+FROM zones AS z WHERE z.rowid IN ({{}})
+"""
+# Well under SQLite's limit on the number of parameters of one statement.
+_KEYS_PER_QUERY = 500
+# The R*Tree alone: no row of the zones table is read, so it is several times cheaper.
+_INDEX_POSITIONS_IN_BOX = """
+SELECT zone_rowid, min_lat, min_lon FROM zones_rtree
+WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?
 """
 
 
@@ -133,13 +146,50 @@ class ZoneRepository:
         async with self._db.execute(f"SELECT {_COLUMNS} FROM zones ORDER BY id") as cursor:
             return [_zone_from_row(row) for row in await cursor.fetchall()]
 
-    async def in_boxes(self, boxes: Sequence[Box]) -> list[Zone]:
-        """Zones inside any of the boxes (each box must not cross the antimeridian)."""
+    async def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[tuple]:
+        """Zones inside any of the boxes as (id, lat, lon, ...) rows, in one round trip.
+
+        Each box must not cross the antimeridian; a zone in two overlapping boxes comes
+        twice. ``zone_of`` turns a row into a Zone, so only the chosen ones pay for it.
+        """
+        return await self._in_boxes(_CANDIDATES_IN_BOX, boxes)
+
+    async def rough_positions_in_boxes(
+        self, boxes: Sequence[Box], limit: int | None = None
+    ) -> list[tuple]:
+        """(key, lat, lon) of the zones inside any of the boxes, from the R*Tree alone.
+
+        The index keeps 32-bit floats rounded down, so a position may be up to 4e-5 degrees
+        (under 5 m) south or west of the zone's; the key is the same for the same zone.
+        With ``limit``, at most limit + 1 rows (any of them): more than limit means "too many".
+        """
+        return await self._in_boxes(_INDEX_POSITIONS_IN_BOX, boxes, limit)
+
+    async def candidates_with_keys(self, keys: Sequence[int]) -> list[tuple]:
+        """The rows candidates_in_boxes gives, for keys from rough_positions_in_boxes."""
+        rows: list[tuple] = []
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = list(keys[start : start + _KEYS_PER_QUERY])
+            marks = ", ".join("?" * len(chunk))
+            rows += await self._db.execute_fetchall(_CANDIDATES_WITH_KEYS.format(marks), chunk)
+        return rows
+
+    async def _in_boxes(
+        self, query: str, boxes: Sequence[Box], limit: int | None = None
+    ) -> list[tuple]:
+        """Rows of ``query`` (with box parameters) for every box, in one round trip."""
         if not boxes:
             return []
-        sql = "\nUNION\n".join([_IN_BOX] * len(boxes))
+        sql = "\nUNION ALL\n".join([query] * len(boxes))
         params: list[float] = []
         for box in boxes:
             params += [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
-        async with self._db.execute(sql, params) as cursor:
-            return [_zone_from_row(row) for row in await cursor.fetchall()]
+        if limit is not None:
+            sql += "\nLIMIT ?"
+            params.append(limit + 1)
+        return list(await self._db.execute_fetchall(sql, params))
+
+    @staticmethod
+    def zone_of(candidate: Sequence) -> Zone:
+        """The Zone of a row from candidates_in_boxes."""
+        return _zone_from_row(candidate[3:])

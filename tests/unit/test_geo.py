@@ -4,6 +4,7 @@ import math
 import random
 
 import pytest
+from geographiclib.geodesic import Geodesic
 
 from bot.geo import (
     InvalidCoordinates,
@@ -91,3 +92,43 @@ def test_boxes_hold_every_point_within_the_radius():
         target = Point(rng.uniform(-90, 90), rng.uniform(-180, 179.999))
         if distance_m(center, target) <= radius:
             assert _inside(target, search_boxes(center, radius)), (center, target, radius)
+
+
+def _point_at(center: Point, distance: float, azimuth: float) -> Point:
+    """The point ``distance`` metres from center along ``azimuth`` (WGS84)."""
+    found = Geodesic.WGS84.Direct(center.lat, center.lon, azimuth, distance)
+    return Point.checked(found["lat2"], normalize_lon(found["lon2"]))
+
+
+@pytest.mark.parametrize("bands", [2, 4, 8])
+def test_banded_boxes_hold_every_point_within_the_radius(bands):
+    rng = random.Random(bands)
+    for _ in range(3_000):
+        near_edge = rng.random() < 0.5  # poles and antimeridian half the time
+        lat = rng.choice([-1, 1]) * rng.uniform(75, 90) if near_edge else rng.uniform(-90, 90)
+        lon = rng.choice([-1, 1]) * rng.uniform(170, 180) if near_edge else rng.uniform(-180, 180)
+        center = Point.checked(lat, lon)
+        radius = 10 ** rng.uniform(3, 7.3)
+        # Points just inside the circle are the ones a too-tight band would miss.
+        target = _point_at(center, radius * rng.uniform(0.97, 1.0), rng.uniform(0, 360))
+        if distance_m(center, target) <= radius:
+            assert _inside(target, search_boxes(center, radius, bands)), (center, target, radius)
+
+
+def test_bands_hug_a_wide_circle_closer_than_one_box():
+    def area(boxes) -> float:
+        return sum(
+            (math.sin(math.radians(b.max_lat)) - math.sin(math.radians(b.min_lat)))
+            * (b.max_lon - b.min_lon)
+            for b in boxes
+        )
+
+    center = Point(75.0, 20.0)  # far north a single box is widest: bands save most there
+    assert area(search_boxes(center, 1_500_000, 4)) < 0.8 * area(search_boxes(center, 1_500_000))
+
+
+def test_band_reaching_a_pole_spans_every_longitude():
+    boxes = search_boxes(Point(88.0, 10.0), 500_000, 4)
+    top = max(boxes, key=lambda b: b.max_lat)
+    assert (top.max_lat, top.min_lon, top.max_lon) == (90.0, -180.0, 180.0)
+    assert _inside(Point(89.0, -170.0), boxes)

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from bot.geo import Point, distance_m
-from bot.search import nearest_zones
+from bot.geo import HALF_CIRCUMFERENCE_M, Point, distance_m
+from bot.search import START_RADIUS_M, nearest_zones, start_radius_for
 from bot.zones import Zone, ZoneKind
 from storage.db import open_database
 from storage.zones import ZoneRepository
@@ -51,7 +51,8 @@ async def test_at_the_south_pole(repo):
     assert [m.zone.id for m in found] == ["amundsen-scott", "mcmurdo"]
 
 
-async def test_matches_a_full_scan(repo):
+@pytest.mark.parametrize("start_radius_m", [1_000.0, START_RADIUS_M, 2_000_000.0])
+async def test_matches_a_full_scan(repo, start_radius_m):
     rng = random.Random(3)
     zones = [zone(f"z{i}", rng.uniform(-85, 85), rng.uniform(-180, 179.99)) for i in range(600)]
     await repo.upsert_many(zones)
@@ -61,9 +62,53 @@ async def test_matches_a_full_scan(repo):
         lon = rng.choice([-1, 1]) * rng.uniform(175, 179.99) if edge else rng.uniform(-180, 180)
         origin = Point.checked(lat, lon)
         k = rng.choice([1, 3, 7])
-        found = await nearest_zones(repo, origin, k)
+        found = await nearest_zones(repo, origin, k, start_radius_m)
         expected = sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:k]
         assert [m.zone.id for m in found] == [z.id for z in expected]
+        assert [m.distance_m for m in found] == [distance_m(origin, z.point) for z in expected]
+
+
+async def test_clustered_zones_and_far_searchers(repo):
+    """Dense clusters with empty land and sea between them: growth on the index alone."""
+    rng = random.Random(11)
+    centres = [(41.2, -73.2), (-33.9, 151.2), (64.1, -21.9), (-77.8, 166.7), (1.3, 103.8)]
+    zones = [
+        zone(f"c{i}", lat + rng.uniform(-0.3, 0.3), lon + rng.uniform(-0.3, 0.3))
+        for i, (lat, lon) in enumerate(centres * 60)
+    ]
+    await repo.upsert_many(zones)
+    for origin in (Point(0.0, -179.5), Point(89.9, 45.0), Point(-89.9, 0.0), Point(41.2, -73.2)):
+        found = await nearest_zones(repo, origin, 3, 5_000.0)
+        expected = sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:3]
+        assert [m.zone.id for m in found] == [z.id for z in expected]
+
+
+async def test_a_dense_city_seen_from_afar(repo):
+    """Too many zones in the grown circle: it is narrowed down rather than read."""
+    rng = random.Random(5)
+    zones = [
+        zone(f"d{i}", 48.85 + rng.uniform(-0.2, 0.2), 2.35 + rng.uniform(-0.3, 0.3))
+        for i in range(400)
+    ]
+    await repo.upsert_many(zones)
+    for origin in (Point(30.0, -20.0), Point(89.0, 120.0), Point(48.0, 2.0)):
+        found = await nearest_zones(repo, origin, 3, 1_000.0)
+        expected = sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:3]
+        assert [m.zone.id for m in found] == [z.id for z in expected]
+
+
+async def test_ties_at_the_same_spot_go_by_id(repo):
+    await repo.upsert_many([zone(name, 5.0, 5.0) for name in ("c", "a", "d", "b")])
+    found = await nearest_zones(repo, Point(5.1, 5.1), 3)
+    assert [m.zone.id for m in found] == ["a", "b", "c"]
+
+
+def test_start_radius_shrinks_as_zones_get_denser():
+    radii = [start_radius_for(count, 3) for count in (0, 10, 1_000, 100_000, 10_000_000)]
+    assert radii == sorted(radii, reverse=True)
+    assert radii[0] == HALF_CIRCUMFERENCE_M
+    assert 50_000 < start_radius_for(100_000, 3) < 100_000
+    assert radii[-1] == START_RADIUS_M  # never below the default
 
 
 async def test_upsert_by_id_moves_the_zone_in_the_index(repo):
