@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.services import open_services
+from bot.telegram_http import AiohttpRequest
 from handlers import register
 from handlers.outbox import JobQueueScheduler, TelegramOutbox
 
@@ -103,6 +104,9 @@ def build_application(
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        # aiohttp instead of PTB's default httpx: the same contract at about half the CPU.
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .context_types(ContextTypes(context=SafeMeetContext, bot_data=BotData))
         .rate_limiter(rate_limiter)
         .post_init(post_init)
