@@ -1,0 +1,73 @@
+"""The flood gate: a limit per user over a sliding window, one warning, then silence."""
+
+from __future__ import annotations
+
+from bot.flood import FloodGate, Verdict
+
+
+class Clock:
+    """A monotonic clock moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_within_the_limit_everything_passes() -> None:
+    gate = FloodGate(limit=3, window_s=60, clock=Clock())
+    assert [gate.check(1) for _ in range(3)] == [Verdict.ALLOW] * 3
+
+
+def test_over_the_limit_one_warning_then_silence() -> None:
+    gate = FloodGate(limit=3, window_s=60, clock=Clock())
+    verdicts = [gate.check(1) for _ in range(6)]
+    assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
+
+
+def test_users_are_counted_apart() -> None:
+    gate = FloodGate(limit=2, window_s=60, clock=Clock())
+    for _ in range(5):
+        gate.check(1)
+    assert gate.check(2) is Verdict.ALLOW
+
+
+def test_the_window_slides() -> None:
+    clock = Clock()
+    gate = FloodGate(limit=2, window_s=60, clock=clock)
+    gate.check(1)
+    clock.now += 30
+    gate.check(1)
+    assert gate.check(1) is Verdict.WARN
+    clock.now += 30  # the first request left the window, the second did not
+    assert gate.check(1) is Verdict.ALLOW
+    assert gate.check(1) is Verdict.WARN  # warned again: a new episode
+
+
+def test_dropped_requests_do_not_extend_the_wait() -> None:
+    clock = Clock()
+    gate = FloodGate(limit=1, window_s=10, clock=clock)
+    gate.check(1)
+    for _ in range(50):
+        clock.now += 0.1
+        gate.check(1)
+    clock.now = 1010.0
+    assert gate.check(1) is Verdict.ALLOW
+
+
+def test_zero_disables_the_limit() -> None:
+    gate = FloodGate(limit=0, window_s=60, clock=Clock())
+    assert {gate.check(1) for _ in range(1000)} == {Verdict.ALLOW}
+    assert gate.tracked_users() == 0
+
+
+def test_idle_users_are_forgotten() -> None:
+    clock = Clock()
+    gate = FloodGate(limit=5, window_s=60, clock=clock)
+    for user_id in range(2000):
+        gate.check(user_id)
+    clock.now += 61
+    for _ in range(1024):
+        gate.check(99_999)
+    assert gate.tracked_users() < 100
