@@ -12,7 +12,8 @@ Each figure comes with a baseline measured in the same run:
   rows one statement and one commit at a time.
 
 ``--quick`` runs small sizes through the same code for CI: it fails on errors or wrong
-results (a reminder timed twice or not at all, an import that lost rows), never on timing.
+results (a reminder timed twice or not at all, an import that lost rows or left the R*Tree
+out of step), never on timing. ``--only import`` (repeatable) runs one part.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from telegram.ext import Application
 
 from benchmarks.synthetic import synthetic_zones, write_zones
@@ -53,6 +56,7 @@ TOKEN = "123456:BENCH-TOKEN"
 REMINDERS_PER_MEETUP = 3
 PLANNING_SPAN = timedelta(days=14)
 ANSWERED_LOCATIONS = 20
+PARTS = ("processes", "rehydration", "import")
 BARE_BOT = """
 import sys
 from telegram.ext import Application, MessageHandler, filters
@@ -180,6 +184,7 @@ def bot_environment(db_path: Path) -> dict[str, str]:
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "SAFEMEET_DB": str(db_path),
         "NOMINATIM_URL": "",
+        "OVERPASS_URL": "",
         "SAFEMEET_LOG_LEVEL": "WARNING",
     }
 
@@ -260,9 +265,29 @@ async def _never(context: object) -> None:
 # -- import --------------------------------------------------------------------------------
 
 
+def import_csv_text(rows: int) -> str:
+    """An N-row zones CSV of synthetic zones, each with an address (the importer needs one)."""
+    zones = synthetic_zones(rows, seed=99).zones()
+    return write_zones_csv(
+        replace(zone, address=f"{index} Synthetic Street", city="Synthetic")
+        for index, zone in enumerate(zones)
+    )
+
+
+async def _check_index(db: aiosqlite.Connection, rows: int) -> None:
+    """Every zone has exactly one R*Tree entry, at its position (32-bit floats round)."""
+    matched = await db.execute_fetchall(
+        "SELECT count(*) FROM zones AS z JOIN zones_rtree AS r ON r.zone_rowid = z.rowid "
+        "WHERE abs(r.min_lat - z.lat) < 1e-4 AND abs(r.min_lon - z.lon) < 1e-4"
+    )
+    indexed = await db.execute_fetchall("SELECT count(*) FROM zones_rtree")
+    if matched[0][0] != rows or indexed[0][0] != rows:
+        raise AssertionError(f"R*Tree out of step: {matched[0][0]}/{indexed[0][0]} of {rows}")
+
+
 async def measure_import(directory: Path, rows: int) -> dict[str, float]:
     """Import an N-row CSV in one transaction against one commit per row."""
-    csv_text = write_zones_csv(synthetic_zones(rows, seed=99).zones())
+    csv_text = import_csv_text(rows)
     db = await open_database(directory / "import.sqlite3")
     try:
         started = time.perf_counter()
@@ -270,6 +295,10 @@ async def measure_import(directory: Path, rows: int) -> dict[str, float]:
         seconds = time.perf_counter() - started
         if report.added != rows or report.rejected:
             raise AssertionError(f"import lost rows: {report.lines()[0]}")
+        await _check_index(db, rows)
+        again = await import_zones_csv(ZoneRepository(db), csv_text)
+        if again.unchanged != rows:
+            raise AssertionError(f"re-import changed rows: {again.lines()[0]}")
     finally:
         await db.close()
     naive = await _naive_import(directory / "naive.sqlite3", csv_text)
@@ -296,53 +325,74 @@ async def _naive_import(path: Path, csv_text: str) -> float:
 # -- driver --------------------------------------------------------------------------------
 
 
-async def run(zones: int, reminders: int, import_rows: int) -> dict[str, Any]:
-    """Every measurement of this script, with its baseline."""
+async def run(
+    zones: int, reminders: int, import_rows: int, parts: Sequence[str] = PARTS
+) -> dict[str, Any]:
+    """The measurements named in ``parts`` (all by default), each with its baseline."""
     directory = Path(tempfile.mkdtemp(prefix="safemeet-bench-"))
     try:
-        started = time.perf_counter()
-        db_path = await build_database(directory, zones, reminders)
-        built = time.perf_counter() - started
-        results: dict[str, Any] = {
-            "machine": machine(),
-            "zones": zones,
-            "reminders": reminders,
-            "build_s": built,
-        }
-        results["processes"] = await measure_processes(db_path)
-        results["rehydration"] = await measure_rehydration(db_path)
-        results["import"] = await measure_import(directory, import_rows)
+        results: dict[str, Any] = {"machine": machine()}
+        if "processes" in parts or "rehydration" in parts:
+            started = time.perf_counter()
+            db_path = await build_database(directory, zones, reminders)
+            results |= {
+                "zones": zones,
+                "reminders": reminders,
+                "build_s": time.perf_counter() - started,
+            }
+        if "processes" in parts:
+            results["processes"] = await measure_processes(db_path)
+        if "rehydration" in parts:
+            results["rehydration"] = await measure_rehydration(db_path)
+        if "import" in parts:
+            results["import"] = await measure_import(directory, import_rows)
         return results
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
 def report(results: dict[str, Any]) -> str:
-    """The results as a plain table."""
-    bare, safemeet = results["processes"]["bare"], results["processes"]["safemeet"]
-    rehydration, imported = results["rehydration"], results["import"]
-    rows = [
-        ("start-up to first getUpdates (s)", safemeet["startup_s"], bare["startup_s"], "bare PTB"),
-        ("peak RSS (MB)", safemeet["peak_rss_mb"], bare["peak_rss_mb"], "bare PTB"),
-        (
-            f"rehydrate {rehydration['pending']} pending (s)",
-            rehydration["rehydrate_s"],
-            rehydration["naive_s"],
-            "run_once each",
-        ),
-        (
-            f"import {imported['rows']} rows (s)",
-            imported["import_s"],
-            imported["naive_s"],
-            "commit per row",
-        ),
-    ]
-    lines = [
-        f"machine: {results['machine']}",
-        f"database: {results['zones']} zones, {results['reminders']} pending reminders "
-        f"(built in {results['build_s']:.1f} s); {rehydration['timed']} due within the hour",
-        f"{'measure':<40} {'SafeMeet':>10} {'baseline':>10} {'ratio':>8}  baseline is",
-    ]
+    """The results as a plain table (only the parts that were run)."""
+    rows = []
+    lines = [f"machine: {results['machine']}"]
+    if "build_s" in results:
+        lines.append(
+            f"database: {results['zones']} zones, {results['reminders']} pending reminders "
+            f"(built in {results['build_s']:.1f} s)"
+        )
+    if "processes" in results:
+        bare, safemeet = results["processes"]["bare"], results["processes"]["safemeet"]
+        rows += [
+            (
+                "start-up to first getUpdates (s)",
+                safemeet["startup_s"],
+                bare["startup_s"],
+                "bare PTB",
+            ),
+            ("peak RSS (MB)", safemeet["peak_rss_mb"], bare["peak_rss_mb"], "bare PTB"),
+        ]
+    if "rehydration" in results:
+        rehydration = results["rehydration"]
+        lines.append(f"{rehydration['timed']} reminders due within the hour")
+        rows.append(
+            (
+                f"rehydrate {rehydration['pending']} pending (s)",
+                rehydration["rehydrate_s"],
+                rehydration["naive_s"],
+                "run_once each",
+            )
+        )
+    if "import" in results:
+        imported = results["import"]
+        rows.append(
+            (
+                f"import {imported['rows']} rows (s)",
+                imported["import_s"],
+                imported["naive_s"],
+                "commit per row",
+            )
+        )
+    lines.append(f"{'measure':<40} {'SafeMeet':>10} {'baseline':>10} {'ratio':>8}  baseline is")
     for name, ours, base, what in rows:
         lines.append(f"{name:<40} {ours:>10.3f} {base:>10.3f} {ours / base:>8.3f}  {what}")
     return "\n".join(lines)
@@ -353,9 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for CI")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only", choices=PARTS, action="append", help="run only this part (repeatable)"
+    )
     args = parser.parse_args(argv)
     sizes = (2_000, 3_000, 2_000) if args.quick else (100_000, 100_000, 100_000)
-    results = asyncio.run(run(*sizes))
+    results = asyncio.run(run(*sizes, parts=args.only or PARTS))
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -298,6 +298,7 @@ def bot_environment(api: FakeTelegramAPI, db_path: Path) -> dict[str, str]:
         "TELEGRAM_API_URL": api.root_url,
         "SAFEMEET_DB": str(db_path),
         "NOMINATIM_URL": "",
+        "OVERPASS_URL": "",
         "SAFEMEET_MAX_SEND_RATE": "0",
         "SAFEMEET_LOG_LEVEL": "WARNING",
     }

@@ -12,6 +12,7 @@ from dotenv import load_dotenv
 
 from bot.config import ConfigError, Settings
 from bot.datafiles import export_file, import_file
+from bot.importer import FORMATS
 from bot.local import chat, nearest_once
 
 NO_TOKEN_HELP = """\
@@ -25,26 +26,38 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("--lang", default="en", help="language of local answers (en, fr, es)")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the Telegram bot with long polling (the default)")
+    commands.add_parser(
+        "run", help="run the Telegram bot (the default): webhook if SAFEMEET_WEBHOOK_URL is set"
+    )
     nearest = commands.add_parser("nearest", help="print the answer to one query")
     nearest.add_argument("query", nargs="+", help="postal code, address or 'lat,lon'")
     commands.add_parser("chat", help="local chat in the terminal, no Telegram needed")
-    importer = commands.add_parser("import", help="load zones from a CSV (documented schema)")
+    importer = commands.add_parser(
+        "import", help="load zones from a CSV (documented schema), GeoJSON or Overpass JSON"
+    )
     importer.add_argument("file", type=Path)
     importer.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    importer.add_argument(
+        "--format", choices=FORMATS, help="file format (default: from the name and content)"
+    )
     exporter = commands.add_parser("export", help="write the stored zones to a CSV")
     exporter.add_argument("file", type=Path)
     return parser
 
 
 def run_bot(settings: Settings) -> None:
-    """Run the Telegram bot with long polling until interrupted."""
+    """Run the Telegram bot until SIGINT/SIGTERM: a webhook server if SAFEMEET_WEBHOOK_URL
+    is set, else long polling. PTB stops taking updates, lets handlers finish, then runs
+    post_shutdown (which closes the database)."""
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, webhook_options
 
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_url:
+        application.run_webhook(**webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(nearest_once(settings, " ".join(args.query), args.lang, sys.stdout))
         return 0
     if args.command == "import":
-        return asyncio.run(import_file(settings, args.file, args.dry_run, sys.stdout))
+        return asyncio.run(import_file(settings, args.file, args.dry_run, sys.stdout, args.format))
     if args.command == "export":
         return asyncio.run(export_file(settings, args.file, sys.stdout))
     if args.command == "chat":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
@@ -56,11 +58,32 @@ async def refresh_reminders(context: SafeMeetContext) -> None:
 
 
 async def purge_old_data(context: SafeMeetContext) -> None:
-    """Periodic job: delete meetups past their retention and stale searches."""
+    """Periodic job: delete meetups past their retention, stale searches and old OSM areas."""
     purged = await context.services.reminders.purge_old()
     await context.services.searches.purge()
+    # Community reports and suggestions past their retention (see bot/community.py).
+    if community_purged := await context.services.community.purge():
+        log.info("purged %d community report(s)/suggestion(s)", community_purged)
+    if context.services.live is not None:
+        await context.services.live.purge()
     if purged:
         log.info("purged meetups with %d pending reminder(s)", purged)
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments of PTB's run_webhook/start_webhook for the configured public URL.
+
+    PTB's webhook server answers 403 to any request without the secret token, so only
+    Telegram (which got the token in setWebhook) can post updates.
+    """
+    return {
+        "listen": "0.0.0.0",  # every interface: Telegram posts from outside
+        "port": settings.port,
+        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_token,
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 def build_application(

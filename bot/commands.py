@@ -9,6 +9,8 @@ MENU: tuple[tuple[str, str], ...] = (
     ("nearest", N_("Nearest police safe exchange zones")),
     ("meetup", N_("Plan a meetup with reminders")),
     ("meetups", N_("Your upcoming meetups")),
+    # /review is for the reviewers only (SAFEMEET_ADMIN_IDS), so it stays out of the menu.
+    ("suggest", N_("Suggest a new safe zone")),
     ("tips", N_("How to meet a stranger safely")),
     ("language", N_("Choose your language")),
     ("privacy", N_("What I store about you")),

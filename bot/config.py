@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +17,8 @@ TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 NOMINATIM_DEFAULT = "https://nominatim.openstreetmap.org"
 OVERPASS_DEFAULT = "https://overpass-api.de/api/interpreter"
 DEFAULT_DB = "safemeet.sqlite3"
+DEFAULT_PORT = 8443
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(ValueError):
@@ -66,6 +71,39 @@ def _url_setting(environ: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def _admin_ids_setting(environ: Mapping[str, str]) -> frozenset[int]:
+    """SAFEMEET_ADMIN_IDS: comma-separated Telegram user ids (positive whole numbers)."""
+    raw = environ.get("SAFEMEET_ADMIN_IDS", "")
+    ids: set[int] = set()
+    for part in (piece.strip() for piece in raw.split(",")):
+        if not part:
+            continue
+        if not part.isascii() or not part.isdigit() or int(part) <= 0 or len(part) > 16:
+            raise ConfigError(
+                f"SAFEMEET_ADMIN_IDS must be comma-separated Telegram user ids, got {part!r}"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _webhook_url_setting(environ: Mapping[str, str]) -> str:
+    """SAFEMEET_WEBHOOK_URL: the public HTTPS URL Telegram posts updates to ('' = polling)."""
+    value = environ.get("SAFEMEET_WEBHOOK_URL", "").strip().rstrip("/")
+    if value and not value.startswith("https://"):
+        raise ConfigError(f"SAFEMEET_WEBHOOK_URL must start with https://, got {value!r}")
+    return value
+
+
+def _secret_setting(environ: Mapping[str, str]) -> str:
+    """SAFEMEET_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)."""
+    value = environ.get("SAFEMEET_WEBHOOK_SECRET", "").strip()
+    if value and not _WEBHOOK_SECRET.fullmatch(value):
+        raise ConfigError(
+            "SAFEMEET_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the bot can be configured with. See the README's configuration table."""
@@ -79,8 +117,23 @@ class Settings:
     nearby_km: float = 50.0
     max_send_rate: float = 30.0
     geocoder_timeout: float = 5.0
+    overpass_timeout: float = 4.0
     log_level: str = "INFO"
     reminder_leads: tuple[timedelta, ...] = (timedelta(minutes=60), timedelta(minutes=15))
+    admin_ids: frozenset[int] = frozenset()
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    port: int = DEFAULT_PORT
+    flood_limit: int = 30
+
+    @property
+    def webhook_token(self) -> str:
+        """The secret Telegram sends with every webhook request: the configured one, else
+        one derived from the bot token (stable across restarts, never the token itself)."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        digest = hmac.new(self.token.encode(), b"safemeet-webhook", hashlib.sha256)
+        return digest.hexdigest()
 
     @property
     def base_url(self) -> str:
@@ -107,6 +160,12 @@ class Settings:
             nearby_km=_float_setting(env, "SAFEMEET_NEARBY_KM", 50.0, 1.0, 1000.0),
             max_send_rate=_float_setting(env, "SAFEMEET_MAX_SEND_RATE", 30.0, 0.0, 1000.0),
             geocoder_timeout=_float_setting(env, "SAFEMEET_GEOCODER_TIMEOUT", 5.0, 0.5, 30.0),
+            overpass_timeout=_float_setting(env, "SAFEMEET_OVERPASS_TIMEOUT", 4.0, 0.5, 30.0),
             log_level=env.get("SAFEMEET_LOG_LEVEL", "INFO").strip().upper() or "INFO",
             reminder_leads=_leads_setting(env),
+            admin_ids=_admin_ids_setting(env),
+            webhook_url=_webhook_url_setting(env),
+            webhook_secret=_secret_setting(env),
+            port=_int_setting(env, "PORT", DEFAULT_PORT, 1, 65535),
+            flood_limit=_int_setting(env, "SAFEMEET_FLOOD_LIMIT", 30, 0, 10_000),
         )

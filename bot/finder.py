@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.geo import InvalidCoordinates, Point
 from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
 from bot.guidance import is_dark
+from bot.hours import HoursStatus, zone_hours
+from bot.live_zones import LiveZones, merge_matches
 from bot.postal import PostalDirectory, looks_like_malformed_postal_code, parse_postal_code
+from bot.ranking import open_first
 from bot.search import START_RADIUS_M, ZoneMatch, ZoneSource, nearest_zones
 
 MAX_QUERY_CHARS = 200
@@ -68,6 +71,9 @@ class NearestAnswer:
     matches: list[ZoneMatch]
     nearby: bool
     dark: bool
+    live_unavailable: bool = False  # live OSM data was wanted but could not be had
+    hours: Mapping[str, HoursStatus] = field(default_factory=dict)  # by zone id, now
+    closed_moved_down: bool = False  # a nearer zone is listed lower: it is closed now
 
     @property
     def country(self) -> str:
@@ -100,6 +106,7 @@ class SafeZoneFinder:
         postal: PostalDirectory,
         geocoder: PlaceGeocoder | None,
         *,
+        live: LiveZones | None = None,
         results: int = 3,
         nearby_km: float = 50.0,
         start_radius_m: float = START_RADIUS_M,
@@ -108,6 +115,7 @@ class SafeZoneFinder:
         self._zones = zones
         self._postal = postal
         self._geocoder = geocoder
+        self._live = live
         self._results = results
         self._nearby_m = nearby_km * 1000.0
         self._start_radius_m = start_radius_m
@@ -123,9 +131,29 @@ class SafeZoneFinder:
         matches = await nearest_zones(
             self._zones, origin.point, self._results, self._start_radius_m
         )
+        live_unavailable = False
+        if self._wants_live(matches):
+            assert self._live is not None
+            found = await self._live.stations_near(origin.point)
+            matches = merge_matches(
+                matches, found.stations, origin.point, self._results, self._nearby_m
+            )
+            live_unavailable = not found.available
         nearby = bool(matches) and matches[0].distance_m <= self._nearby_m
         place = matches[0].zone.point if nearby else origin.point
-        return NearestAnswer(origin, matches, nearby, is_dark(place, self._clock()))
+        now = self._clock()
+        dark = is_dark(place, now)
+        hours = {match.zone.id: zone_hours(match.zone, now) for match in matches}
+        moved = False
+        if nearby:  # far away, the answer shows the nearest zone alone, open or not
+            matches, moved = open_first(matches, hours)
+        return NearestAnswer(origin, matches, nearby, dark, live_unavailable, hours, moved)
+
+    def _wants_live(self, matches: list[ZoneMatch]) -> bool:
+        """True when curated zones leave places to fill within the radius and live data is on."""
+        if self._live is None or not self._live.enabled:
+            return False
+        return sum(1 for m in matches if m.distance_m <= self._nearby_m) < self._results
 
     async def near_point(self, lat: float, lon: float, label: str = "") -> NearestAnswer:
         """The nearest zones to a shared location or venue."""

@@ -9,10 +9,15 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
 
+from bot.community import PENDING_RETENTION as COMMUNITY_PENDING_RETENTION
+from bot.community import RETENTION as COMMUNITY_RETENTION
 from bot.finder import NearestAnswer, Problem, QueryError
 from bot.geo import compass_point
 from bot.guidance import ALL_TIPS, Situation, emergency_number, tips_for
+from bot.hours import HoursStatus
+from bot.hours_presenter import closed_note, hours_text
 from bot.i18n import LANGUAGES, N_, Translator
+from bot.live_zones import OSM_COPYRIGHT_URL, from_openstreetmap
 from bot.search import ZoneMatch
 from bot.zones import Zone, ZoneKind
 
@@ -21,6 +26,7 @@ FEET_PER_METRE = 3.28084
 MILE_COUNTRIES = frozenset({"US", "GB", "PR", "GU", "VI", "AS", "MP", "LR", "MM"})
 LANGUAGE_CALLBACK_PREFIX = "lang:"
 PLAN_AT_PREFIX = "plan:"  # plan:<zone id>: start planning a meetup at that zone
+REPORT_ZONE_PREFIX = "rp:"  # rp:<zone id>: report a problem with that zone (handlers/community)
 PRIVACY_RETENTION = N_("Your language choice, until you change it or send /forget.")
 
 
@@ -122,14 +128,6 @@ def _kind_line(zone: Zone, tr: Translator) -> str:
     return "🏢 " + tr._("Police station (not a designated exchange zone)")
 
 
-def _hours_text(zone: Zone, tr: Translator) -> str:
-    if zone.is_24_7:
-        return tr._("open 24/7")
-    if zone.opening_hours:
-        return tr._("hours: {hours}", hours=escape(zone.opening_hours))
-    return tr._("hours unknown, call ahead")
-
-
 def _features_line(zone: Zone, tr: Translator) -> str:
     features = []
     if zone.video:
@@ -141,20 +139,30 @@ def _features_line(zone: Zone, tr: Translator) -> str:
     return " · ".join(features)
 
 
-def zone_block(index: int, match: ZoneMatch, tr: Translator, miles: bool) -> str:
-    """The lines describing one zone in a list of results."""
+def zone_block(
+    index: int, match: ZoneMatch, tr: Translator, miles: bool, hours: HoursStatus | None = None
+) -> str:
+    """The lines describing one zone in a list of results (``hours``: its status now)."""
     zone = match.zone
     lines = [
         f"<b>{index}. {escape(zone.name)}</b>",
         _kind_line(zone, tr),
-        "📍 " + escape(zone.full_address or zone.city),
-        f"🧭 {format_direction(match, tr, miles)} · 🕒 {_hours_text(zone, tr)}",
+        "📍 " + escape(zone.full_address or zone.city or f"{zone.lat:.5f}, {zone.lon:.5f}"),
+        f"🧭 {format_direction(match, tr, miles)} · 🕒 {hours_text(zone, hours, tr)}",
     ]
     if features := _features_line(zone, tr):
         lines.append(features)
     if zone.phone:
         lines.append("📞 " + escape(zone.phone))
+    if from_openstreetmap(zone) and zone.kind is ZoneKind.POLICE_STATION:
+        lines.append("🚪 " + tr._("Meet inside, in the lobby, or call ahead to check it is open."))
     return "\n".join(lines)
+
+
+def osm_attribution(tr: Translator) -> str:
+    """The attribution OpenStreetMap data needs wherever it is shown (ODbL)."""
+    link = f'<a href="{OSM_COPYRIGHT_URL}">© OpenStreetMap contributors</a>'
+    return "🗺 " + tr._("Police stations: {attribution}, ODbL.", attribution=link)
 
 
 def _guidance_block(answer: NearestAnswer, tr: Translator) -> str:
@@ -219,7 +227,22 @@ def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Re
     parts = [_heading(answer, len(matches), tr)]
     if not answer.nearby:
         parts.append(_far_away_note(answer, nearby_km, tr))
-    parts += [zone_block(i, match, tr, miles) for i, match in enumerate(matches, start=1)]
+    if answer.live_unavailable:
+        parts.append(
+            "ℹ️ "
+            + tr._(
+                "Live OpenStreetMap data is unavailable right now: this list comes from "
+                "SafeMeet's own zones and saved data, and may miss police stations near you."
+            )
+        )
+    parts += [
+        zone_block(i, match, tr, miles, answer.hours.get(match.zone.id))
+        for i, match in enumerate(matches, start=1)
+    ]
+    if note := closed_note(answer, matches, tr):
+        parts.append(note)
+    if any(from_openstreetmap(match.zone) for match in matches):
+        parts.append(osm_attribution(tr))
     parts.append(_guidance_block(answer, tr))
     links = tuple(
         LinkButton(tr._("🧭 Directions: {name}", name=match.zone.name), directions_url(match.zone))
@@ -232,7 +255,10 @@ def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Re
         nearest.name,
         nearest.full_address or nearest.city,
         LinkButton(tr._("🧭 Directions"), directions_url(nearest)),
-        (ChoiceButton(tr._("📅 Plan a meetup here"), PLAN_AT_PREFIX + nearest.id),),
+        (
+            ChoiceButton(tr._("📅 Plan a meetup here"), PLAN_AT_PREFIX + nearest.id),
+            ChoiceButton(tr._("⚠️ Report a problem"), REPORT_ZONE_PREFIX + nearest.id),
+        ),
     )
     return Reply("\n\n".join(parts), links=links, pins=(pin,))
 
@@ -332,6 +358,7 @@ def help_reply(tr: Translator) -> Reply:
             tr._("/meetup: plan a meetup; I remind you before it and check in after"),
             tr._("/meetup in 2 hours: plan it at the nearest zone of your last search"),
             tr._("/meetups: your upcoming meetups, to cancel or change them"),
+            tr._("/suggest: suggest a new safe zone; “Report a problem” on a map pin flags one"),
             tr._("/tips: how to meet a stranger safely"),
             tr._("/language: choose your language"),
             tr._("/privacy: what I store about you"),
@@ -393,6 +420,15 @@ def privacy_reply(tr: Translator) -> Reply:
                 "Your planned meetups (place, time, note) and their reminders, until a week "
                 "after the meetup, to remind you and check in."
             ),
+            "• "
+            + tr._(
+                "Your reports on zones and the places you suggest (the location and name you "
+                "send for them), with your user id, so reviewers can check them and nobody can "
+                "flood them: deleted {decided} days after a reviewer decides, or after "
+                "{pending} days if nobody has.",
+                decided=COMMUNITY_RETENTION.days,
+                pending=COMMUNITY_PENDING_RETENTION.days,
+            ),
             tr._(
                 "I do not store your locations, postal codes or typed addresses. A shared "
                 "location is used to answer you and then forgotten."
@@ -401,12 +437,17 @@ def privacy_reply(tr: Translator) -> Reply:
                 "Addresses you type may be looked up on OpenStreetMap's Nominatim service; "
                 "the answers are cached without any link to you."
             ),
+            tr._(
+                "Where I know few safe zones, I ask OpenStreetMap's Overpass service for police "
+                "stations in your area (rounded to about 10 km, never your exact position)."
+            ),
             tr._("/forget deletes everything I store about you and cancels your reminders."),
             "",
             "<b>" + tr._("Data sources") + "</b>",
             tr._("Safe zones: police departments' published programmes, checked by hand."),
             tr._("Postal codes: countries-states-cities-database, ODbL 1.0."),
             tr._("Geocoding: © OpenStreetMap contributors, ODbL 1.0."),
+            tr._("Police stations outside the safe zones: © OpenStreetMap contributors, ODbL 1.0."),
         ]
     )
     return Reply(text)

@@ -9,19 +9,24 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
+from bot.community import CommunityDesk
 from bot.config import Settings
 from bot.finder import SafeZoneFinder
 from bot.geocoding import PlaceGeocoder
 from bot.i18n import Catalogs, Translator, resolve_language
+from bot.live_zones import LiveZones
 from bot.meetups import MeetupPlanner
+from bot.overpass import OverpassClient
 from bot.postal import PostalDirectory
 from bot.presenter import Reply
 from bot.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from bot.search import start_radius_for
-from bot.zones import bundled_zones
+from bot.zones import Zone, bundled_zones
+from storage.community import ReportRepository, SuggestionRepository
 from storage.db import open_database
 from storage.geocache import GeocodeCache
 from storage.meetups import MeetupRepository
+from storage.osm_cache import OsmStationCache
 from storage.searches import LastSearchRepository
 from storage.users import UserRepository
 from storage.zones import ZoneRepository
@@ -64,21 +69,33 @@ class Services:
     planner: MeetupPlanner
     reminders: ReminderService
     catalogs: Catalogs
+    community: CommunityDesk
+    live: LiveZones | None = None
 
     async def translator(self, user_id: int | None, language_code: str | None) -> Translator:
         """The user's language: stored choice, else Telegram's language_code, else English."""
         stored = await self.users.language(user_id) if user_id is not None else None
         return self.catalogs.get(resolve_language(stored, language_code))
 
+    async def zone(self, zone_id: str) -> Zone | None:
+        """A zone by id: a curated one, else a cached live OpenStreetMap station."""
+        zone = await self.zones.get(zone_id)
+        if zone is None and self.live is not None:
+            zone = await self.live.station(zone_id)
+        return zone
+
     async def forget_user(self, user_id: int) -> None:
         """Delete everything stored about a user and stop their reminders."""
         self.reminders.unschedule(await self.meetups.forget_user(user_id))
         await self.searches.forget(user_id)
+        await self.community.forget(user_id)
         await self.users.forget(user_id)
 
     async def close(self) -> None:
-        """Close the geocoder's HTTP session and the database."""
+        """Close the geocoder's and Overpass's HTTP sessions and the database."""
         await self.geocoder.close()
+        if self.live is not None:
+            await self.live.close()
         await self.db.close()
 
 
@@ -116,10 +133,19 @@ async def _build_services(
         settings.nominatim_url, GeocodeCache(db), timeout=settings.geocoder_timeout
     )
     postal = PostalDirectory()
+    live = LiveZones(
+        OverpassClient(settings.overpass_url, timeout=settings.overpass_timeout),
+        OsmStationCache(db),
+        radius_m=settings.nearby_km * 1000.0,
+        timeout_s=settings.overpass_timeout,
+        clock=lambda: clock().timestamp(),
+        closed_zones=zones.hidden_zones,
+    )
     finder = SafeZoneFinder(
         zones,
         postal,
         geocoder,
+        live=live,
         results=settings.results,
         nearby_km=settings.nearby_km,
         start_radius_m=start_radius_for(zone_count, settings.results),
@@ -130,8 +156,18 @@ async def _build_services(
     reminders = ReminderService(
         meetups, outbox or NoOutbox(), scheduler or NoScheduler(), catalogs, clock
     )
+    community = CommunityDesk(
+        ReportRepository(db),
+        SuggestionRepository(db),
+        zones,
+        zones,  # hides a zone confirmed closed
+        settings.admin_ids,
+        lookups=(live.station,),  # a live OpenStreetMap station can be reported too
+        clock=clock,
+    )
     log.info("database %s ready with %d zones", settings.db_path, zone_count)
-    await geocoder.start()  # last: nothing after it can fail and leave its session open
+    await live.start()  # last: nothing after these can fail and leave a session open
+    await geocoder.start()
     return Services(
         settings,
         db,
@@ -145,4 +181,6 @@ async def _build_services(
         MeetupPlanner(meetups, settings.reminder_leads, clock),
         reminders,
         catalogs,
+        community=community,
+        live=live,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from importlib import resources
@@ -90,6 +90,8 @@ class Zone:
 
 
 def _flag(raw: str) -> bool | None:
+    if not raw:
+        return None
     value = raw.strip().lower()
     if value in ("yes", "true", "1"):
         return True
@@ -106,42 +108,50 @@ def _flag_text(value: bool | None) -> str:
 
 def zone_from_row(row: dict[str, str]) -> Zone:
     """Validate one CSV row (as read by csv.DictReader) and build a Zone."""
-    clean = {key: (row.get(key) or "").strip() for key in CSV_COLUMNS}
-    if not clean["id"]:
+    return zone_from_values([row.get(key) or "" for key in CSV_COLUMNS])
+
+
+def zone_from_values(values: Sequence[str]) -> Zone:
+    """Validate one row's values, in CSV_COLUMNS order, and build a Zone."""
+    (zone_id, name, kind_text, address, city, region, country, postal_code, lat, lon) = map(
+        str.strip, values[:10]
+    )
+    (opening_hours, video, lit, staffed, phone, website, source, verified) = map(
+        str.strip, values[10:]
+    )
+    if not zone_id:
         raise ZoneDataError("missing id")
-    if not _ZONE_ID.match(clean["id"]):
+    if not _ZONE_ID.match(zone_id):
         raise ZoneDataError("id must be 1-48 characters of a-z, 0-9 and '-'")
-    if not clean["name"]:
+    if not name:
         raise ZoneDataError("missing name")
     try:
-        kind = ZoneKind(clean["kind"])
+        kind = ZoneKind(kind_text)
     except ValueError as exc:
-        raise ZoneDataError(
-            f"kind must be exchange_zone or police_station: {clean['kind']!r}"
-        ) from exc
+        raise ZoneDataError(f"kind must be exchange_zone or police_station: {kind_text!r}") from exc
     try:
-        point = Point.checked(float(clean["lat"]), float(clean["lon"]))
+        point = Point.checked(float(lat), float(lon))
     except (ValueError, InvalidCoordinates) as exc:
         raise ZoneDataError(f"bad coordinates: {exc}") from exc
     return Zone(
-        id=clean["id"],
-        name=clean["name"],
+        id=zone_id,
+        name=name,
         kind=kind,
         lat=point.lat,
         lon=point.lon,
-        address=clean["address"],
-        city=clean["city"],
-        region=clean["region"].upper(),
-        country=clean["country"].upper(),
-        postal_code=clean["postal_code"],
-        opening_hours=clean["opening_hours"],
-        video=_flag(clean["video"]),
-        lit=_flag(clean["lit"]),
-        staffed=_flag(clean["staffed"]),
-        phone=clean["phone"],
-        website=clean["website"],
-        source=clean["source"],
-        verified=clean["verified"],
+        address=address,
+        city=city,
+        region=region.upper(),
+        country=country.upper(),
+        postal_code=postal_code,
+        opening_hours=opening_hours,
+        video=_flag(video),
+        lit=_flag(lit),
+        staffed=_flag(staffed),
+        phone=phone,
+        website=website,
+        source=source,
+        verified=verified,
     )
 
 

@@ -6,10 +6,11 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import community_presenter as community_texts
 from bot import meetup_presenter as meetup_texts
 from bot.context import SafeMeetApp
 from bot.presenter import LANGUAGE_CALLBACK_PREFIX
-from handlers import fallback, language, meetup, meetups, nearest, privacy, start, tips
+from handlers import community, fallback, language, meetup, meetups, nearest, privacy, start, tips
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -24,12 +25,17 @@ COMMANDS = {
     "privacy": privacy.privacy,
     "forget": privacy.forget,
     "meetups": meetups.list_meetups,
+    "review": community.review_command,  # reviewers only; not in the menu
 }
 
 
 def register(application: SafeMeetApp) -> None:
     """Add every handler. Order matters: the first matching handler in group 0 wins."""
     # Conversations first: while one is active, its typed text and locations are its own.
+    # Community flows (report note, /suggest) before the meetup ones: any other command ends
+    # them and is handled afresh, so they never hold on to what another flow needs.
+    for conversation in community.conversations():
+        application.add_handler(conversation)
     for conversation in meetup.conversations():
         application.add_handler(conversation)
     for name, callback in COMMANDS.items():
@@ -51,6 +57,17 @@ def register(application: SafeMeetApp) -> None:
         (meetup_texts.CHECKIN_BAD, meetups.checkin_pressed),
     ):
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{re.escape(prefix)}"))
+    # Community: "Report a problem" on a zone card, and the reviewers' decision buttons (the
+    # handler refuses anyone not in SAFEMEET_ADMIN_IDS, whatever the data says).
+    application.add_handler(
+        CallbackQueryHandler(
+            community.report_pressed, pattern=f"^{re.escape(community_texts.REPORT)}"
+        )
+    )
+    decisions = "|".join(re.escape(prefix) for prefix in community_texts.ADMIN_PREFIXES)
+    application.add_handler(
+        CallbackQueryHandler(community.decision_pressed, pattern=f"^({decisions})")
+    )
     # Last: anything else in a private chat (stickers, photos, unknown commands, edits of
     # non-text messages are ignored) and any button we do not recognise.
     application.add_handler(MessageHandler(PRIVATE & NEW_MESSAGE, fallback.unknown_message))

@@ -47,7 +47,7 @@ def _private(update: Update) -> bool:
 
 async def _last_zones(context: SafeMeetContext, user_id: int) -> list[Zone]:
     ids = await context.services.searches.recall(user_id)
-    zones = [await context.services.zones.get(zone_id) for zone_id in ids]
+    zones = [await context.services.zone(zone_id) for zone_id in ids]
     return [zone for zone in zones if zone is not None]
 
 
@@ -125,7 +125,7 @@ async def zone_picked(update: Update, context: SafeMeetContext) -> int:
     await query.answer()
     data = query.data or ""
     zone_id = data.removeprefix(texts.PICK_ZONE).removeprefix(PLAN_AT_PREFIX)
-    zone = await context.services.zones.get(zone_id) if len(zone_id) <= 48 else None
+    zone = await context.services.zone(zone_id) if len(zone_id) <= 48 else None
     if zone is None:
         tr = await translator_for(update, context)
         await answer(update, context, Reply(stale_button_text(tr)))

@@ -51,7 +51,8 @@ async def send_pin(bot: Bot, chat_id: int, pin: Pin) -> None:
         latitude=pin.lat,
         longitude=pin.lon,
         title=pin.title,
-        address=pin.address,
+        # Telegram refuses a venue without an address (OSM stations may have none).
+        address=pin.address or f"{pin.lat:.5f}, {pin.lon:.5f}",
         reply_markup=inline_keyboard((pin.directions,), pin.choices),
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import aiosqlite
 
@@ -23,6 +25,14 @@ ON CONFLICT(id) DO UPDATE SET
     staffed = excluded.staffed, phone = excluded.phone, website = excluded.website,
     source = excluded.source, verified = excluded.verified
 """
+_INSERT = f"INSERT INTO zones ({_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+# An import adding this many zones fills the R*Tree in one statement instead of per row.
+_BULK_ROWS = 1_000
+_RTREE_INSERT_TRIGGER = "zones_rtree_insert"
+_RTREE_FROM_ZONES = """
+INSERT INTO zones_rtree (zone_rowid, min_lat, max_lat, min_lon, max_lon)
+SELECT rowid, lat, lat, lon, lon FROM zones WHERE rowid > ? AND hidden = 0
+"""
 _Z_COLUMNS = ", ".join("z." + column.strip() for column in _COLUMNS.split(","))
 # A candidate is (id, lat, lon) then the stored row, which becomes a Zone only if it is chosen.
 _CANDIDATES_IN_BOX = f"""
@@ -41,6 +51,12 @@ _INDEX_POSITIONS_IN_BOX = """
 SELECT zone_rowid, min_lat, min_lon FROM zones_rtree
 WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?
 """
+_INDEX_COUNT_IN_BOX = """
+SELECT 1 FROM zones_rtree
+WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?
+"""
+# What a function run by ZoneRepository.read returns.
+_T = TypeVar("_T")
 
 
 def _to_flag(value: int | None) -> bool | None:
@@ -108,24 +124,72 @@ class ZoneRepository:
         await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
         await self._db.commit()
 
-    async def import_zones(self, zones: Sequence[Zone]) -> tuple[int, int, int]:
+    async def import_zones(
+        self, zones: Sequence[Zone], dry_run: bool = False
+    ) -> tuple[int, int, int]:
         """Upsert zones in one transaction; returns (added, updated, unchanged).
 
-        Rows equal to what is stored are not written, so re-importing a file changes nothing.
+        Rows equal to what is stored are not written, so re-importing a file changes nothing;
+        a zone's other columns (``hidden``, say) are left as they are. With ``dry_run`` the
+        counts are those the import would give, and nothing is written.
         """
-        stored = {
-            row[0]: tuple(row)
-            for row in await self._db.execute_fetchall(f"SELECT {_COLUMNS} FROM zones")
-        }
-        changed = [params for params in map(_zone_params, zones) if stored.get(params[0]) != params]
-        added = sum(1 for params in changed if params[0] not in stored)
+        if not self._db.in_transaction:
+            await self._db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
         try:
-            await self._db.executemany(_UPSERT, changed)
-            await self._db.commit()
+            stored = await self._stored_params()
+            added, updated = [], []
+            for params in map(_zone_params, zones):
+                old = stored.get(params[0])
+                if old is None:
+                    added.append(params)
+                elif old != params:
+                    updated.append(params)
+            if dry_run:
+                await self._db.rollback()
+            else:
+                await self._insert_new(added)
+                await self._db.executemany(_UPSERT, updated)
+                await self._db.commit()
         except BaseException:
             await self._db.rollback()
             raise
-        return added, len(changed) - added, len(zones) - len(changed)
+        return len(added), len(updated), len(zones) - len(added) - len(updated)
+
+    async def _stored_params(self) -> dict[str, tuple]:
+        """Every stored zone as the parameters _zone_params gives, by id."""
+        rows = await self._db.execute_fetchall(f"SELECT {_COLUMNS} FROM zones")
+        return {row[0]: tuple(row) for row in rows}
+
+    async def _insert_new(self, rows: Sequence[tuple]) -> None:
+        """Insert zones known to be new; many at once fill the R*Tree in one statement.
+
+        The per-row trigger costs twice what one INSERT ... SELECT does, so for a big batch
+        it is set aside inside the (still open) transaction and put back as it was.
+        """
+        trigger = await self._insert_trigger_sql() if len(rows) >= _BULK_ROWS else None
+        if trigger is None:
+            await self._db.executemany(_INSERT, rows)
+            return
+        last = await self._db.execute_fetchall("SELECT coalesce(max(rowid), 0) FROM zones")
+        await self._db.execute(f"DROP TRIGGER {_RTREE_INSERT_TRIGGER}")
+        await self._db.executemany(_INSERT, rows)
+        await self._db.execute(_RTREE_FROM_ZONES, (last[0][0],))
+        await self._db.execute(trigger)
+
+    async def _insert_trigger_sql(self) -> str | None:
+        """The SQL that created the R*Tree insert trigger, None if there is none."""
+        rows = await self._db.execute_fetchall(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_RTREE_INSERT_TRIGGER,),
+        )
+        return rows[0][0] if rows else None
+
+    async def exportable(self) -> list[Zone]:
+        """Every zone an export writes, ordered by id: hidden (closed) zones are left out."""
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM zones WHERE hidden = 0 ORDER BY id"
+        ) as cursor:
+            return [_zone_from_row(row) for row in await cursor.fetchall()]
 
     async def count(self) -> int:
         """Number of zones stored."""
@@ -133,63 +197,137 @@ class ZoneRepository:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def get(self, zone_id: str) -> Zone | None:
-        """One zone by its stable id."""
+    async def get(self, zone_id: str, *, include_hidden: bool = False) -> Zone | None:
+        """One zone by its stable id; a hidden one only when asked for."""
+        visible = "" if include_hidden else " AND hidden = 0"
         async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM zones WHERE id = ?", (zone_id,)
+            f"SELECT {_COLUMNS} FROM zones WHERE id = ?{visible}", (zone_id,)
         ) as cursor:
             row = await cursor.fetchone()
         return _zone_from_row(row) if row else None
+
+    async def hide(self, zone_id: str) -> bool:
+        """Hide a zone from every search (the R*Tree triggers drop it from the index);
+        False when no stored zone has this id. Hiding a hidden zone again is fine."""
+        cursor = await self._db.execute("UPDATE zones SET hidden = 1 WHERE id = ?", (zone_id,))
+        await self._db.commit()
+        return cursor.rowcount == 1
+
+    async def show(self, zone_id: str) -> bool:
+        """Make a hidden zone searchable again; False when no stored zone has this id."""
+        cursor = await self._db.execute("UPDATE zones SET hidden = 0 WHERE id = ?", (zone_id,))
+        await self._db.commit()
+        return cursor.rowcount == 1
+
+    async def hidden_zones(self) -> list[Zone]:
+        """Every hidden zone (few: those confirmed closed), through a partial index."""
+        async with self._db.execute(
+            f"SELECT {_COLUMNS} FROM zones WHERE hidden = 1 ORDER BY id"
+        ) as cursor:
+            return [_zone_from_row(row) for row in await cursor.fetchall()]
+
+    async def is_hidden(self, zone_id: str) -> bool:
+        """True when the zone exists and is hidden."""
+        rows = await self._db.execute_fetchall("SELECT hidden FROM zones WHERE id = ?", (zone_id,))
+        row = next(iter(rows), None)
+        return bool(row and row[0])
 
     async def all(self) -> list[Zone]:
         """Every zone, ordered by id."""
         async with self._db.execute(f"SELECT {_COLUMNS} FROM zones ORDER BY id") as cursor:
             return [_zone_from_row(row) for row in await cursor.fetchall()]
 
-    async def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[tuple]:
-        """Zones inside any of the boxes as (id, lat, lon, ...) rows, in one round trip.
+    async def read(self, reads: Callable[[ZoneReader], _T]) -> _T:
+        """Run ``reads`` on the connection's own thread: any number of reads, one round trip.
 
-        Each box must not cross the antimeridian; a zone in two overlapping boxes comes
-        twice. ``zone_of`` turns a row into a Zone, so only the chosen ones pay for it.
+        A round trip to aiosqlite's thread costs more than a small R*Tree read; aiosqlite has
+        no public call for this, so it uses ``_execute``, which its own methods use.
         """
-        return await self._in_boxes(_CANDIDATES_IN_BOX, boxes)
+        db = self._db
+        return await db._execute(lambda: reads(ZoneReader(db._conn)))
+
+    async def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[tuple]:
+        """ZoneReader.candidates_in_boxes, in one round trip."""
+        return await self.read(lambda reader: reader.candidates_in_boxes(boxes))
 
     async def rough_positions_in_boxes(
+        self, boxes: Sequence[Box], limit: int | None = None
+    ) -> list[tuple]:
+        """ZoneReader.rough_positions_in_boxes, in one round trip."""
+        return await self.read(lambda reader: reader.rough_positions_in_boxes(boxes, limit))
+
+    async def candidates_with_keys(self, keys: Sequence[int]) -> list[tuple]:
+        """ZoneReader.candidates_with_keys, in one round trip."""
+        return await self.read(lambda reader: reader.candidates_with_keys(keys))
+
+    @staticmethod
+    def zone_of(candidate: Sequence) -> Zone:
+        """The Zone of a row from candidates_in_boxes."""
+        return _zone_from_row(candidate[3:])
+
+
+class ZoneReader:
+    """The search's reads of zones and the R*Tree: synchronous, on the connection's thread."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[tuple]:
+        """Zones inside any of the boxes as (id, lat, lon, ...) rows, in one statement.
+
+        Each box must not cross the antimeridian; a zone in two overlapping boxes comes
+        twice. ``ZoneRepository.zone_of`` turns a row into a Zone, so only the chosen pay.
+        """
+        return self._in_boxes(_CANDIDATES_IN_BOX, boxes)
+
+    def rough_positions_in_boxes(
         self, boxes: Sequence[Box], limit: int | None = None
     ) -> list[tuple]:
         """(key, lat, lon) of the zones inside any of the boxes, from the R*Tree alone.
 
         The index keeps 32-bit floats rounded down, so a position may be up to 4e-5 degrees
         (under 5 m) south or west of the zone's; the key is the same for the same zone.
-        With ``limit``, at most limit + 1 rows (any of them): more than limit means "too many".
+        With ``limit``, at most limit + 1 rows, the first boxes' first: more than limit
+        means "too many".
         """
-        return await self._in_boxes(_INDEX_POSITIONS_IN_BOX, boxes, limit)
+        return self._in_boxes(_INDEX_POSITIONS_IN_BOX, boxes, limit)
 
-    async def candidates_with_keys(self, keys: Sequence[int]) -> list[tuple]:
+    def count_in_boxes(self, boxes: Sequence[Box], limit: int) -> int:
+        """How many zones the boxes hold (twice if in two), counting to limit + 1 at most.
+
+        From the R*Tree alone and with no row to return: the cheapest way to learn whether
+        a read would be too big.
+        """
+        if not boxes:
+            return 0
+        sql, params = _boxes_sql(_INDEX_COUNT_IN_BOX, boxes, limit)
+        return self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+    def candidates_with_keys(self, keys: Sequence[int]) -> list[tuple]:
         """The rows candidates_in_boxes gives, for keys from rough_positions_in_boxes."""
         rows: list[tuple] = []
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = list(keys[start : start + _KEYS_PER_QUERY])
             marks = ", ".join("?" * len(chunk))
-            rows += await self._db.execute_fetchall(_CANDIDATES_WITH_KEYS.format(marks), chunk)
+            rows += self._conn.execute(_CANDIDATES_WITH_KEYS.format(marks), chunk).fetchall()
         return rows
 
-    async def _in_boxes(
-        self, query: str, boxes: Sequence[Box], limit: int | None = None
-    ) -> list[tuple]:
-        """Rows of ``query`` (with box parameters) for every box, in one round trip."""
+    def _in_boxes(self, query: str, boxes: Sequence[Box], limit: int | None = None) -> list[tuple]:
+        """Rows of ``query`` (with box parameters) for every box, in one statement."""
         if not boxes:
             return []
-        sql = "\nUNION ALL\n".join([query] * len(boxes))
-        params: list[float] = []
-        for box in boxes:
-            params += [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
-        if limit is not None:
-            sql += "\nLIMIT ?"
-            params.append(limit + 1)
-        return list(await self._db.execute_fetchall(sql, params))
+        return self._conn.execute(*_boxes_sql(query, boxes, limit)).fetchall()
 
-    @staticmethod
-    def zone_of(candidate: Sequence) -> Zone:
-        """The Zone of a row from candidates_in_boxes."""
-        return _zone_from_row(candidate[3:])
+
+def _boxes_sql(
+    query: str, boxes: Sequence[Box], limit: int | None
+) -> tuple[str, list[float | int]]:
+    """``query`` (with box parameters) for every box in one statement, at most limit + 1 rows."""
+    sql = "\nUNION ALL\n".join([query] * len(boxes))
+    params: list[float | int] = []
+    for box in boxes:
+        params += [box.min_lat, box.max_lat, box.min_lon, box.max_lon]
+    if limit is not None:
+        sql += "\nLIMIT ?"
+        params.append(limit + 1)
+    return sql, params

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_bot(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
-    env |= {"SAFEMEET_DB": str(tmp_path / "cli.sqlite3"), "NOMINATIM_URL": ""}
+    env |= {"SAFEMEET_DB": str(tmp_path / "cli.sqlite3"), "NOMINATIM_URL": "", "OVERPASS_URL": ""}
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

@@ -66,6 +66,7 @@ def settings(telegram: FakeTelegramAPI, nominatim: FakeNominatim, db_path: Path)
             "TELEGRAM_API_URL": telegram.root_url,
             "SAFEMEET_DB": str(db_path),
             "NOMINATIM_URL": nominatim.url,
+            "OVERPASS_URL": "",  # tests that want live stations use make_app(overpass_url=...)
             "SAFEMEET_GEOCODER_TIMEOUT": "1",
             "SAFEMEET_MAX_SEND_RATE": "0",
         }

@@ -22,7 +22,9 @@ def _threads_left(before: set[threading.Thread]) -> set[threading.Thread]:
 
 
 def _settings(tmp_path) -> Settings:
-    return Settings.from_env({"SAFEMEET_DB": str(tmp_path / "s.sqlite3"), "NOMINATIM_URL": ""})
+    return Settings.from_env(
+        {"SAFEMEET_DB": str(tmp_path / "s.sqlite3"), "NOMINATIM_URL": "", "OVERPASS_URL": ""}
+    )
 
 
 async def test_open_and_close_leave_no_thread_behind(tmp_path):

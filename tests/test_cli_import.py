@@ -1,0 +1,93 @@
+"""``python -m bot import|export`` with every format and with broken files, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from tests.test_cli import ROOT, run_bot
+
+BUNDLED = ROOT / "bot" / "data" / "zones.csv"
+
+
+def _geojson(path, *features: dict) -> None:
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": list(features)}))
+
+
+def _feature(zone_id: str, lat: float, lon: float) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"id": zone_id, "name": "PD", "kind": "police_station", "city": "Town"},
+    }
+
+
+def test_geojson_import_is_idempotent_and_exports_as_csv(tmp_path):
+    source = tmp_path / "zones.geojson"
+    _geojson(source, _feature("g-1", 41.18, -73.19), _feature("g-2", 44.25, -76.5))
+    first = run_bot(tmp_path, "import", str(source))
+    assert first.returncode == 0, first.stderr
+    assert "geojson: read 2, added 2, updated 0, unchanged 0, rejected 0" in first.stdout
+    again = run_bot(tmp_path, "import", str(source))
+    assert "added 0, updated 0, unchanged 2" in again.stdout
+    exported = tmp_path / "out.csv"
+    assert run_bot(tmp_path, "export", str(exported)).returncode == 0
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    assert [row["id"] for row in rows] == ["g-1", "g-2"]
+    assert list(rows[0]) == BUNDLED.read_text(encoding="utf-8").splitlines()[0].split(",")
+
+
+def test_overpass_import_reports_rejections_and_exits_1(tmp_path):
+    source = tmp_path / "police.json"
+    elements = [
+        {
+            "type": "node",
+            "id": 1,
+            "lat": 41.18,
+            "lon": -73.19,
+            "tags": {"name": "PD", "addr:city": "B"},
+        },
+        {
+            "type": "way",
+            "id": 2,
+            "center": {"lat": 41.2, "lon": -73.2},
+            "tags": {"amenity": "police"},
+        },
+    ]
+    source.write_text(json.dumps({"elements": elements}))
+    result = run_bot(tmp_path, "import", str(source))
+    assert result.returncode == 1
+    assert "overpass: read 2, added 1" in result.stdout
+    assert "element 2 (way/2): missing name" in result.stdout
+
+
+def test_dry_run_counts_without_writing(tmp_path):
+    source = tmp_path / "zones.csv"
+    source.write_text(BUNDLED.read_text(encoding="utf-8"))
+    dry = run_bot(tmp_path, "import", "--dry-run", str(source))
+    assert dry.returncode == 0
+    assert "dry run, nothing written: csv: read 4, added 4" in dry.stdout
+    real = run_bot(tmp_path, "import", str(source))
+    assert "added 4" in real.stdout
+
+
+def test_a_file_that_is_not_csv_or_json_gives_one_line_and_exit_2(tmp_path):
+    cases = {
+        "truncated.json": '{"elements": [{"type": "node",',
+        "feature.geojson": json.dumps(_feature("g-1", 41.18, -73.19)),
+        "notes.txt": "just some notes\nnothing tabular\n",
+        "binary.csv": None,
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        if text is None:
+            path.write_bytes(b"\xff\xfe\x00garbage")
+        else:
+            path.write_text(text)
+        result = run_bot(tmp_path, "import", str(path))
+        assert result.returncode == 2, (name, result.stdout)
+        assert len(result.stdout.strip().splitlines()) == 1, (name, result.stdout)
+        assert "Traceback" not in result.stderr, (name, result.stderr)
+    forced = run_bot(tmp_path, "import", "--format", "geojson", str(tmp_path / "truncated.json"))
+    assert "not valid JSON" in forced.stdout
+    assert forced.returncode == 2
