@@ -142,6 +142,7 @@ class FakeTelegramAPI:
     calls: list[Call] = field(default_factory=list)
     blocked_chats: set[int] = field(default_factory=set)
     garbage_next: int = 0
+    webhook: dict = field(default_factory=dict)  # what setWebhook set: url, secret_token
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":", 1)[0])
@@ -327,11 +328,20 @@ class FakeTelegramAPI:
     def _api_getme(self, params: Params) -> dict:
         return self.bot_user
 
+    def _api_setwebhook(self, params: Params) -> bool:
+        url = str(params.get("url") or "")
+        if url and not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        self.webhook = {key: params[key] for key in ("url", "secret_token") if key in params}
+        return True
+
     def _api_deletewebhook(self, params: Params) -> bool:
+        self.webhook = {}
         return True
 
     def _api_getwebhookinfo(self, params: Params) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        url = self.webhook.get("url", "")
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _api_close(self, params: Params) -> bool:
         return True
