@@ -376,7 +376,8 @@ def pass_timeout_s(updates: int) -> float:
     return 60.0 + 0.5 * updates
 
 
-def _cpu_delta(before: float | None, after: float | None) -> float | None:
+def cpu_delta(before: float | None, after: float | None) -> float | None:
+    """CPU seconds used between two readings, None when either is missing."""
     return None if before is None or after is None else after - before
 
 
@@ -403,7 +404,7 @@ async def drive(api: BenchAPI, targets: Sequence[Target], concurrency: int, pid:
         updates=len(targets),
         elapsed_s=max(arrivals.values()) - start,
         mean_latency_ms=1000.0 * statistics.fmean(latencies),
-        bot_cpu_s=_cpu_delta(bot_cpu, process_cpu_s(pid)),
+        bot_cpu_s=cpu_delta(bot_cpu, process_cpu_s(pid)),
         api_cpu_s=time.process_time() - api_cpu,
     )
 
@@ -415,21 +416,33 @@ def expected_venue(kind: str, target: Target) -> tuple[float, float, str]:
     return target.zone.lat, target.zone.lon, target.zone.name
 
 
-def answer_problems(api: BenchAPI, kind: str, targets: Iterable[Target]) -> Iterator[str]:
-    """Everything wrong with the bot's answers: failed calls, missing or wrong venues."""
+def failed_calls(api: FakeTelegramAPI) -> Iterator[str]:
+    """Every Bot API call the fake answered with an error."""
     for call in api.calls:
         if not call.ok:
             yield f"{call.method} to chat {call.params.get('chat_id')} failed with {call.status}"
+
+
+def venue_problem(kind: str, target: Target, params: Params) -> str | None:
+    """What is wrong with the venue sent for a target (elsewhere, wrong title), if anything."""
+    lat, lon, title = expected_venue(kind, target)
+    got = float(params["latitude"]), float(params["longitude"])
+    if abs(got[0] - lat) + abs(got[1] - lon) > COORDINATE_TOLERANCE or params["title"] != title:
+        return f"chat {target.chat_id}: venue {params['title']!r} at {got}, wanted {title!r}"
+    return None
+
+
+def answer_problems(api: BenchAPI, kind: str, targets: Iterable[Target]) -> Iterator[str]:
+    """Everything wrong with the bot's answers: failed calls, missing or wrong venues."""
+    yield from failed_calls(api)
     for target in targets:
         venues, texts = api.venues.get(target.chat_id, []), api.texts.get(target.chat_id, [])
         if len(venues) != 1:
             yield f"chat {target.chat_id}: {len(venues)} venues instead of 1"
             continue
         arrived, params = venues[0]
-        lat, lon, title = expected_venue(kind, target)
-        got = float(params["latitude"]), float(params["longitude"])
-        if abs(got[0] - lat) + abs(got[1] - lon) > COORDINATE_TOLERANCE or params["title"] != title:
-            yield f"chat {target.chat_id}: venue {params['title']!r} at {got}, wanted {title!r}"
+        if problem := venue_problem(kind, target, params):
+            yield problem
         if len(texts) != TEXTS_PER_ANSWER[kind]:
             yield f"chat {target.chat_id}: {len(texts)} texts instead of {TEXTS_PER_ANSWER[kind]}"
         elif texts and texts[0] > arrived:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from bot.config import ConfigError, Settings
 from bot.datafiles import export_file, import_file
 from bot.importer import FORMATS
 from bot.local import chat, nearest_once
+from bot.logs import setup_logging
 
 NO_TOKEN_HELP = """\
 No TELEGRAM_BOT_TOKEN set: talk to @BotFather in Telegram (/newbot) to get one, then
@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporter = commands.add_parser("export", help="write the stored zones to a CSV")
     exporter.add_argument("file", type=Path)
+    backup = commands.add_parser(
+        "backup", help="copy the database to FILE, consistently, even while the bot runs"
+    )
+    backup.add_argument("file", type=Path)
     return parser
 
 
@@ -60,6 +64,19 @@ def run_bot(settings: Settings) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+async def backup_file(settings: Settings, target: Path) -> int:
+    """`python -m bot backup FILE`: an online copy through SQLite's backup API; the status."""
+    from storage.backup import BackupError, backup_database
+
+    try:
+        size = await backup_database(settings.db_path, target)
+    except BackupError as exc:
+        print(f"backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.db_path} to {target} ({size:,} bytes, integrity ok)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     load_dotenv()
@@ -69,15 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    setup_logging(settings.log_level)
     if args.command == "nearest":
         asyncio.run(nearest_once(settings, " ".join(args.query), args.lang, sys.stdout))
         return 0
     if args.command == "import":
         return asyncio.run(import_file(settings, args.file, args.dry_run, sys.stdout, args.format))
+    if args.command == "backup":
+        return asyncio.run(backup_file(settings, args.file))
     if args.command == "export":
         return asyncio.run(export_file(settings, args.file, sys.stdout))
     if args.command == "chat":

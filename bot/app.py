@@ -10,14 +10,15 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 
-from bot.commands import menu
+from bot.commands import descriptions, menu
 from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.services import open_services
 from bot.telegram_http import AiohttpRequest
+from bot.telegram_retry import RetryingRateLimiter
 from handlers import register
 from handlers.outbox import JobQueueScheduler, TelegramOutbox
 
@@ -37,8 +38,23 @@ async def sync_commands(application: SafeMeetApp) -> None:
             await application.bot.set_my_commands(wanted, language_code=code)
 
 
+async def sync_descriptions(application: SafeMeetApp) -> None:
+    """Set the localized description and short description, only where Telegram's differ."""
+    services = application.bot_data.services
+    assert services is not None
+    bot = application.bot
+    for language in LANGUAGES:
+        description, short = descriptions(services.catalogs.get(language))
+        code = None if language == DEFAULT_LANGUAGE else language
+        if (await bot.get_my_description(language_code=code)).description != description:
+            await bot.set_my_description(description, language_code=code)
+        current = await bot.get_my_short_description(language_code=code)
+        if current.short_description != short:
+            await bot.set_my_short_description(short, language_code=code)
+
+
 async def settle_in(context: SafeMeetContext) -> None:
-    """One-off job right after start: load postal data and sync the command menu.
+    """One-off job right after start: load postal data, sync the command menu and descriptions.
 
     Neither is needed to receive updates, so polling starts without waiting for them; a
     postal question that comes first simply waits for its country's table.
@@ -46,8 +62,9 @@ async def settle_in(context: SafeMeetContext) -> None:
     await context.services.postal.warm_up()
     try:
         await sync_commands(context.application)
+        await sync_descriptions(context.application)
     except TelegramError as exc:
-        log.warning("could not set the command menu: %s", exc)
+        log.warning("could not set the command menu or descriptions: %s", exc)
 
 
 async def refresh_reminders(context: SafeMeetContext) -> None:
@@ -121,7 +138,8 @@ def build_application(
             await application.bot_data.services.close()
             application.bot_data.services = None
 
-    rate_limiter = AIORateLimiter(overall_max_rate=settings.max_send_rate, max_retries=3)
+    # Throttles every call, waits out 429s, retries 5xx and network faults (bounded).
+    rate_limiter = RetryingRateLimiter(overall_max_rate=settings.max_send_rate, max_retries=3)
     application: SafeMeetApp = (
         Application.builder()
         .token(settings.token)

@@ -1,4 +1,4 @@
-"""The command menu Telegram shows, per language."""
+"""What Telegram shows about the bot, per language: the command menu and the descriptions."""
 
 from __future__ import annotations
 
@@ -18,7 +18,25 @@ MENU: tuple[tuple[str, str], ...] = (
     ("help", N_("What I can do")),
 )
 
+# Shown in an empty chat ("What can this bot do?"); Telegram allows 512 characters.
+DESCRIPTION = N_(
+    "SafeMeet finds the nearest police safe exchange zones, so you can meet a stranger from "
+    "an online listing in a lit, camera-watched place. Share a location or type a postal "
+    "code; plan the meetup to get reminders and safety tips."
+)
+# Shown on the bot's profile and in shared links; Telegram allows 120 characters.
+SHORT_DESCRIPTION = N_(
+    "The nearest police safe exchange zones, to meet a stranger from an online listing safely."
+)
+DESCRIPTION_LIMIT = 512
+SHORT_DESCRIPTION_LIMIT = 120
+
 
 def menu(tr: Translator) -> list[tuple[str, str]]:
     """(command, description) pairs in the translator's language."""
     return [(command, tr._(description)) for command, description in MENU]
+
+
+def descriptions(tr: Translator) -> tuple[str, str]:
+    """The bot's description and short description in the translator's language."""
+    return tr._(DESCRIPTION)[:DESCRIPTION_LIMIT], tr._(SHORT_DESCRIPTION)[:SHORT_DESCRIPTION_LIMIT]

@@ -216,7 +216,8 @@ class LiveZones:
             async with asyncio.timeout(self._timeout_s):
                 stations = await asyncio.shield(self._request(area))
         except (OverpassUnavailable, TimeoutError) as exc:
-            log.info("live stations unavailable for %s: %s", area.key, type(exc).__name__)
+            # Not the area key: a rounded position is still the user's whereabouts.
+            log.info("live stations unavailable: %s", type(exc).__name__)
             return LiveStations(cached.stations if cached is not None else [], False)
         return LiveStations(stations)
 
@@ -234,7 +235,7 @@ class LiveZones:
         """The request under way for the area, or a new one."""
         task = self._inflight.get(area.key)
         if task is None:
-            task = asyncio.create_task(self._fetch(area), name=f"overpass {area.key}")
+            task = asyncio.create_task(self._fetch(area), name="overpass")
             self._inflight[area.key] = task
             task.add_done_callback(partial(self._settled, area.key))
         return task

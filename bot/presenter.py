@@ -5,6 +5,7 @@ Telegram-free, so the terminal mode prints exactly what the bot would send.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
@@ -451,6 +452,49 @@ def privacy_reply(tr: Translator) -> Reply:
         ]
     )
     return Reply(text)
+
+
+FORGET_CALLBACK_PREFIX = "fg:"
+FORGET_YES = FORGET_CALLBACK_PREFIX + "y:"
+FORGET_NO = FORGET_CALLBACK_PREFIX + "n:"
+_FORGET_DATA = re.compile(r"^fg:([yn]):(\d{1,16})$")
+
+
+def forget_question_reply(tr: Translator, user_id: int) -> Reply:
+    """/forget asks first: the buttons name the asker, so nobody else can press them."""
+    return Reply(
+        tr._(
+            "Delete everything I store about you? This cancels your meetups and reminders "
+            "and cannot be undone."
+        ),
+        choices=(
+            ChoiceButton(tr._("🗑 Yes, delete everything"), f"{FORGET_YES}{user_id}"),
+            ChoiceButton(tr._("Keep my data"), f"{FORGET_NO}{user_id}"),
+        ),
+    )
+
+
+def parse_forget(data: str | None) -> tuple[bool, int] | None:
+    """(confirmed, user id) from a /forget button's data; None when forged or malformed."""
+    match = _FORGET_DATA.match(data or "")
+    return (match.group(1) == "y", int(match.group(2))) if match else None
+
+
+def slow_down_text(tr: Translator) -> str:
+    """The one warning a user gets when they send more than the flood limit allows."""
+    return tr._(
+        "You are sending messages faster than I can answer. Please wait a minute, then try again."
+    )
+
+
+def forget_kept_reply(tr: Translator) -> Reply:
+    """The user changed their mind."""
+    return Reply(tr._("OK, I deleted nothing."))
+
+
+def not_your_button_text(tr: Translator) -> str:
+    """Someone pressed a button meant for another user."""
+    return tr._("This button is not for you.")
 
 
 def forget_reply(tr: Translator) -> Reply:

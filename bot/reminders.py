@@ -151,7 +151,7 @@ class ReminderService:
             await self._outbox.send(meetup.chat_id, self._reply(reminder, meetup, now))
         except RecipientGone:
             await self._store.settle(reminder.id, ReminderState.CANCELLED)
-            self.unschedule(await self._store.cancel_user_reminders(meetup.user_id))
+            await self.recipient_gone(meetup.user_id)
             log.info(
                 "reminder %d: user blocked the bot; their reminders are cancelled", reminder.id
             )
@@ -167,6 +167,16 @@ class ReminderService:
             return ReminderState.PENDING
         await self._store.settle(reminder.id, ReminderState.SENT)
         return ReminderState.SENT
+
+    async def recipient_gone(self, user_id: int) -> int:
+        """The user blocked the bot (or their chat is gone): cancel their pending reminders.
+
+        This is what "inactive" means: nothing more is sent to them; their other data
+        expires as usual. Returns how many reminders were cancelled.
+        """
+        cancelled = await self._store.cancel_user_reminders(user_id)
+        self.unschedule(cancelled)
+        return len(cancelled)
 
     async def purge_old(self) -> int:
         """Delete meetups that happened more than the retention period ago."""

@@ -12,6 +12,7 @@ import aiosqlite
 from bot.community import CommunityDesk
 from bot.config import Settings
 from bot.finder import SafeZoneFinder
+from bot.flood import FloodGate
 from bot.geocoding import PlaceGeocoder
 from bot.i18n import Catalogs, Translator, resolve_language
 from bot.live_zones import LiveZones
@@ -70,6 +71,7 @@ class Services:
     reminders: ReminderService
     catalogs: Catalogs
     community: CommunityDesk
+    flood: FloodGate
     live: LiveZones | None = None
 
     async def translator(self, user_id: int | None, language_code: str | None) -> Translator:
@@ -182,5 +184,6 @@ async def _build_services(
         reminders,
         catalogs,
         community=community,
+        flood=FloodGate(limit=settings.flood_limit),
         live=live,
     )

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import re
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import community_presenter as community_texts
 from bot import meetup_presenter as meetup_texts
 from bot.context import SafeMeetApp
-from bot.presenter import LANGUAGE_CALLBACK_PREFIX
-from handlers import community, fallback, language, meetup, meetups, nearest, privacy, start, tips
+from bot.presenter import FORGET_CALLBACK_PREFIX, LANGUAGE_CALLBACK_PREFIX
+from handlers import (
+    community,
+    fallback,
+    flood,
+    language,
+    meetup,
+    meetups,
+    nearest,
+    privacy,
+    start,
+    tips,
+)
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -31,6 +49,9 @@ COMMANDS = {
 
 def register(application: SafeMeetApp) -> None:
     """Add every handler. Order matters: the first matching handler in group 0 wins."""
+    # Group -1 runs first for every update: the flood limit and the size check stop an
+    # update (ApplicationHandlerStop) before any conversation or search sees it.
+    application.add_handler(TypeHandler(Update, flood.guard), group=-1)
     # Conversations first: while one is active, its typed text and locations are its own.
     # Community flows (report note, /suggest) before the meetup ones: any other command ends
     # them and is handled afresh, so they never hold on to what another flow needs.
@@ -49,6 +70,9 @@ def register(application: SafeMeetApp) -> None:
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, nearest.text))
     application.add_handler(
         CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE_CALLBACK_PREFIX}")
+    )
+    application.add_handler(
+        CallbackQueryHandler(privacy.forget_pressed, pattern=f"^{FORGET_CALLBACK_PREFIX}")
     )
     for prefix, callback in (
         (meetup_texts.CANCEL, meetups.cancel_pressed),

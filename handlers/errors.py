@@ -1,17 +1,27 @@
-"""The one error handler: log first, then tell the user something went wrong."""
+"""The one error handler: log first, then tell the user something went wrong, then alert
+the admins (rate-limited)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot import presenter
+from bot.alerts import AlertGate
 from bot.context import SafeMeetContext
-from handlers.render import answer, translator_for
+from bot.fault_presenter import admin_alert, storage_fault_reply
+from bot.i18n import DEFAULT_LANGUAGE, Translator, resolve_language
+from bot.services import Services
+from handlers.outbox import user_blocked
+from handlers.render import answer, send_reply, translator_for
+from storage.errors import StorageFault, abandon_transaction, classify
 
 log = logging.getLogger(__name__)
+# Per process: at most one admin alert per ten minutes, the next one counting those held.
+ALERTS = AlertGate()
 
 
 async def on_error(update: object, context: SafeMeetContext) -> None:
@@ -20,15 +30,93 @@ async def on_error(update: object, context: SafeMeetContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         log.info("update %s: bot cannot write to this chat (%s)", update_id, error.message)
+        await user_blocked(update, context)  # the user is inactive: reminders cancelled
         return
     if isinstance(error, NetworkError | RetryAfter):
         log.warning("update %s: Telegram unreachable: %s", update_id, error)
         return
-    log.error("update %s failed", update_id, exc_info=error)
+    fault = classify(error)
+    where = _where(update_id, context)
+    await _log_failure(where, update_id, error, fault, context)
+    await _apologise(update, context, fault, where)
+    label = fault.value if fault is not None else type(error).__name__
+    await _alert_admins(context, label, update_id)
+
+
+def _where(update_id: int | None, context: SafeMeetContext) -> str:
+    """What failed, for the log: the update, or the job (no update content either way)."""
+    if update_id is not None:
+        return f"update {update_id}"
+    return f"job {context.job.name}" if context.job is not None else "no update"
+
+
+async def _log_failure(
+    where: str,
+    update_id: int | None,
+    error: BaseException | None,
+    fault: StorageFault | None,
+    context: SafeMeetContext,
+) -> None:
+    """One line: a storage fault by name, anything else with its (redacted) traceback."""
+    fields = {"update_id": update_id, "error": type(error).__name__}
+    if fault is None:
+        log.error("%s failed: %s", where, type(error).__name__, exc_info=error, extra=fields)
+        return
+    log.error("%s: %s failed", fault.value, where, extra={**fields, "fault": fault.name})
+    services = context.bot_data.services
+    if services is not None:  # a failed write may have left its transaction open
+        await abandon_transaction(services.db)
+
+
+async def _translator(update: Update, context: SafeMeetContext) -> Translator:
+    """The user's translator; Telegram's language if the stored choice cannot be read."""
+    try:
+        return await translator_for(update, context)
+    except Exception:  # the database may be the very problem
+        code = update.effective_user.language_code if update.effective_user else None
+        return context.services.catalogs.get(resolve_language(None, code))
+
+
+async def _apologise(
+    update: object, context: SafeMeetContext, fault: StorageFault | None, where: str
+) -> None:
+    """Tell the user, politely; a storage fault gets its own answer."""
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     try:
-        tr = await translator_for(update, context)
-        await answer(update, context, presenter.error_reply(tr))
-    except (TelegramError, RuntimeError) as exc:
-        log.warning("update %s: could not apologise: %s", update_id, exc)
+        tr = await _translator(update, context)
+        if fault is None:
+            reply = presenter.error_reply(tr)
+        else:
+            reply = storage_fault_reply(tr, busy=fault is StorageFault.BUSY)
+        await answer(update, context, reply)
+    except Exception as exc:  # the error handler must never raise
+        log.warning("%s: could not apologise: %s", where, type(exc).__name__)
+
+
+async def _admin_translator(services: Services, admin_id: int) -> Translator:
+    """The admin's language; English if the stored choice cannot be read."""
+    try:
+        return await services.translator(admin_id, None)
+    except Exception:  # the database may be the very problem
+        return services.catalogs.get(DEFAULT_LANGUAGE)
+
+
+async def _alert_admins(context: SafeMeetContext, error: str, update_id: int | None) -> None:
+    """A short alert to each admin, at most one per ALERTS window; never the user's input."""
+    services = context.bot_data.services
+    if services is None or not services.settings.admin_ids:
+        return
+    held_back = ALERTS.admit()
+    if held_back is None:
+        log.info("admin alert held back", extra={"held_back": ALERTS.held_back})
+        return
+    at = datetime.now(UTC)
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            tr = await _admin_translator(services, admin_id)
+            await send_reply(
+                context.bot, admin_id, admin_alert(tr, error, update_id, at, held_back)
+            )
+        except Exception as exc:  # the error handler must never raise
+            log.warning("admin alert not delivered: %s", type(exc).__name__)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import suppress
 from datetime import timedelta
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram import Bot
+from telegram import Bot, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Job, JobQueue
 
@@ -15,6 +17,7 @@ from bot.presenter import Reply
 from bot.reminders import RecipientGone, SendFailed
 from handlers.render import send_reply
 
+log = logging.getLogger(__name__)
 _GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked")
 
 
@@ -36,6 +39,24 @@ class TelegramOutbox:
             raise SendFailed(exc.message) from exc
         except TelegramError as exc:
             raise SendFailed(exc.message) from exc
+
+
+async def user_blocked(update: object, context: SafeMeetContext) -> None:
+    """A 403 while answering in a private chat: the user blocked the bot; cancel reminders.
+
+    In a group a 403 means the bot left it; the user's own chat may be fine, so nothing changes.
+    """
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        return
+    try:
+        cancelled = await context.services.reminders.recipient_gone(update.effective_user.id)
+    except Exception as exc:  # called from the error handler: it must never raise
+        log.warning("could not cancel the reminders of a user who blocked the bot: %r", exc)
+        return
+    if cancelled:
+        log.info("user blocked the bot: %d pending reminder(s) cancelled", cancelled)
 
 
 async def fire_reminder(context: SafeMeetContext) -> None:

@@ -1,8 +1,9 @@
-"""/privacy and /forget."""
+"""/privacy and /forget (which asks before it deletes)."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ParseMode
 
 from bot import presenter
 from bot.context import SafeMeetContext
@@ -15,7 +16,26 @@ async def privacy(update: Update, context: SafeMeetContext) -> None:
 
 
 async def forget(update: Update, context: SafeMeetContext) -> None:
-    """Delete everything stored about the user."""
-    if update.effective_user is not None:
-        await context.services.forget_user(update.effective_user.id)
-    await answer(update, context, presenter.forget_reply(await translator_for(update, context)))
+    """Ask whether to delete everything stored about the user."""
+    if update.effective_user is None:
+        return
+    tr = await translator_for(update, context)
+    await answer(update, context, presenter.forget_question_reply(tr, update.effective_user.id))
+
+
+async def forget_pressed(update: Update, context: SafeMeetContext) -> None:
+    """'Yes, delete everything' or 'Keep my data', by the user who asked."""
+    query = update.callback_query
+    assert query is not None
+    tr = await translator_for(update, context)
+    parsed = presenter.parse_forget(query.data)
+    if parsed is None or parsed[1] != query.from_user.id:
+        await query.answer(presenter.not_your_button_text(tr), show_alert=True)
+        return
+    confirmed, user_id = parsed
+    if confirmed:
+        await context.services.forget_user(user_id)
+        tr = await translator_for(update, context)  # the stored language is gone too
+    await query.answer()
+    reply = presenter.forget_reply(tr) if confirmed else presenter.forget_kept_reply(tr)
+    await query.edit_message_text(reply.text, parse_mode=ParseMode.HTML)

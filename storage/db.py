@@ -40,13 +40,20 @@ async def apply_migrations(db: aiosqlite.Connection) -> int:
     return current
 
 
-async def open_database(path: Path | str) -> aiosqlite.Connection:
-    """Open (creating if needed) the database in WAL mode with the schema up to date."""
+async def open_database(
+    path: Path | str, busy_timeout_ms: int | None = None
+) -> aiosqlite.Connection:
+    """Open (creating if needed) the database in WAL mode with the schema up to date.
+
+    A write waits up to ``busy_timeout_ms`` (default BUSY_TIMEOUT_MS) for another connection's
+    write lock, then fails with "database is locked" (see storage/errors.py).
+    """
+    timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = await aiosqlite.connect(path)
     try:
-        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await db.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         await db.execute("PRAGMA journal_mode = WAL")
         await db.execute("PRAGMA synchronous = NORMAL")
         await db.execute("PRAGMA foreign_keys = ON")

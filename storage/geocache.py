@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.errors import best_effort
+
 
 @dataclass(frozen=True, slots=True)
 class CachedPlace:
@@ -41,18 +43,19 @@ class GeocodeCache:
         return CachedPlace(bool(found), lat, lon, label, country)
 
     async def put(self, query: str, place: CachedPlace) -> None:
-        """Store an answer (a hit or a miss) for the query."""
-        await self._db.execute(
-            "INSERT OR REPLACE INTO geocode_cache "
-            "(query, found, lat, lon, label, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                query,
-                int(place.found),
-                place.lat,
-                place.lon,
-                place.label,
-                place.country,
-                time.time(),
-            ),
-        )
-        await self._db.commit()
+        """Store an answer (a hit or a miss) for the query; skipped if the database cannot write."""
+        async with best_effort(self._db, "geocoder answer"):
+            await self._db.execute(
+                "INSERT OR REPLACE INTO geocode_cache "
+                "(query, found, lat, lon, label, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    query,
+                    int(place.found),
+                    place.lat,
+                    place.lon,
+                    place.label,
+                    place.country,
+                    time.time(),
+                ),
+            )
+            await self._db.commit()

@@ -6,6 +6,8 @@ import time
 
 import aiosqlite
 
+from storage.errors import best_effort
+
 LAST_SEARCH_TTL_S = 24 * 3600.0
 
 
@@ -16,12 +18,14 @@ class LastSearchRepository:
         self._db = db
 
     async def remember(self, user_id: int, zone_ids: list[str]) -> None:
-        """Replace the user's last search."""
-        await self._db.execute(
-            "INSERT OR REPLACE INTO last_searches (user_id, zone_ids, created_at) VALUES (?, ?, ?)",
-            (user_id, "\n".join(zone_ids), time.time()),
-        )
-        await self._db.commit()
+        """Replace the user's last search; skipped (and logged) if the database cannot write."""
+        async with best_effort(self._db, "last search"):
+            await self._db.execute(
+                "INSERT OR REPLACE INTO last_searches (user_id, zone_ids, created_at) "
+                "VALUES (?, ?, ?)",
+                (user_id, "\n".join(zone_ids), time.time()),
+            )
+            await self._db.commit()
 
     async def recall(self, user_id: int) -> list[str]:
         """Zone ids of the user's last search if it is less than a day old, nearest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,17 @@ def test_import_reports_bad_rows_and_a_missing_file(tmp_path):
     missing = run_bot(tmp_path, "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2
     assert "cannot read" in missing.stdout
+
+
+def test_backup_copies_the_database_and_refuses_a_missing_one(tmp_path):
+    assert run_bot(tmp_path, "nearest", "06604").returncode == 0  # creates cli.sqlite3
+    copy = tmp_path / "copy.sqlite3"
+    result = run_bot(tmp_path, "backup", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert "integrity ok" in result.stdout
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT count(*) FROM zones").fetchone()[0] >= 4
+    (tmp_path / "cli.sqlite3").rename(tmp_path / "moved.sqlite3")
+    missing = run_bot(tmp_path, "backup", str(tmp_path / "again.sqlite3"))
+    assert missing.returncode == 1
+    assert "no database" in missing.stderr

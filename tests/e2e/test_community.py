@@ -9,6 +9,7 @@ import pytest
 from bot.commands import MENU
 from bot.community import REPORTS_PER_DAY, Reason, Status
 from tests.e2e.test_nearest import ask, buttons
+from tests.e2e.test_privacy_and_limits import forget_everything
 from tests.fakes import updates
 from tests.fakes.overpass import FakeOverpass, police_node
 from tests.fakes.telegram_api import running_application
@@ -278,7 +279,7 @@ async def test_forget_deletes_reports_and_suggestions(app, telegram):
     await ask(telegram, updates.text_message("Stratford Police", user_id=USER))
     assert await rows(app, "community_reports", USER) == 1
     assert await rows(app, "community_suggestions", USER) == 1
-    await ask(telegram, updates.text_message("/forget", user_id=USER))
+    await forget_everything(telegram, USER)
     db = app.bot_data.services.db
     tables = [
         row[0]

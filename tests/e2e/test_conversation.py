@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.conftest import BOT_USERNAME
 from tests.e2e.test_nearest import ask, buttons
+from tests.e2e.test_privacy_and_limits import forget_everything
 from tests.fakes import updates
 
 USER = 2002
@@ -71,9 +72,8 @@ async def test_forged_callback_data_is_refused_politely(app, telegram, data):
 
 async def test_forget_deletes_the_language_choice(app, telegram):
     await app.bot_data.services.users.set_language(USER, "fr")
-    answer = await ask(telegram, updates.text_message("/forget", user_id=USER))
+    await forget_everything(telegram, USER)
     assert await app.bot_data.services.users.language(USER) is None
-    assert answer["text"]
 
 
 async def test_group_command_with_the_bot_name(app, telegram):

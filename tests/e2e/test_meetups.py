@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.test_nearest import ask, buttons
+from tests.e2e.test_privacy_and_limits import forget_everything
 from tests.fakes import updates
 from tests.fakes.telegram_api import running_application
 
@@ -141,7 +142,7 @@ async def test_share_plan_and_forget(app, telegram):
     shared = (await telegram.wait_for("sendMessage", chat_id=USER, count=before + 1))[-1]
     assert "My meetup plan" in shared.params["text"]
     assert "google.com/maps" in shared.params["text"]
-    await ask(telegram, updates.text_message("/forget", user_id=USER))
+    await forget_everything(telegram, USER)
     services = app.bot_data.services
     assert await services.planner.upcoming(USER) == []
     assert await services.searches.recall(USER) == []

@@ -4,7 +4,8 @@ PTB talks to it through its real HTTP stack (``base_url``), so serialisation, er
 handling and the rate limiter run for real. The fake records every call, answers the
 methods SafeMeet uses with the JSON shapes the Bot API documents, validates what Telegram
 would reject (empty or over-long texts, broken HTML, oversized callback data), and can be
-told to fail: 429 with ``retry_after``, 5xx, a blocked user (403) or a garbage body.
+told to fail: 429 with ``retry_after``, 5xx, a blocked user (403) or a garbage body, to
+answer slowly (``delay_next``) or with any raw body (``answer_next``: not JSON, odd shapes).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ ALLOWED_HTML_TAGS = {
 }
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_DESCRIPTION_LENGTH = 512
+MAX_SHORT_DESCRIPTION_LENGTH = 120
 Params = dict[str, Any]
 
 
@@ -151,6 +154,9 @@ class FakeTelegramAPI:
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, Failure] = {}
         self._commands: dict[tuple[str, str], list[dict]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # (kind, language) -> text
+        self._delays: dict[str, tuple[int, float]] = {}  # method -> (times, seconds)
+        self._raw_answers: dict[str, tuple[int, int, bytes]] = {}  # method -> (times, status, body)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._closing = False
@@ -222,6 +228,22 @@ class FakeTelegramAPI:
         """Make the next ``times`` calls of ``method`` fail with ``status``."""
         self._failures[method.lower()] = Failure(times, status, retry_after, description)
 
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (then normally)."""
+        self._delays[method.lower()] = (times, seconds)
+
+    def answer_next(
+        self, method: str, body: str | bytes | object, *, status: int = 200, times: int = 1
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with this raw body (objects as JSON)."""
+        if isinstance(body, str):
+            raw = body.encode()
+        elif isinstance(body, bytes):
+            raw = body
+        else:
+            raw = json.dumps(body).encode()
+        self._raw_answers[method.lower()] = (times, status, raw)
+
     def calls_of(
         self, method: str, chat_id: int | None = None, *, include_failed: bool = False
     ) -> list[Call]:
@@ -272,6 +294,10 @@ class FakeTelegramAPI:
                 self.garbage_next -= 1
                 call.status = 502
                 return web.Response(status=502, text="<html>Bad Gateway</html>")
+            await self._scripted_delay(method)
+            if (raw := self._scripted_answer(method)) is not None:
+                call.status, body = raw
+                return web.Response(status=call.status, body=body, content_type="application/json")
             self._scripted_failure(method)
             result = await self._dispatch(method, params)
         except ApiError as error:
@@ -290,6 +316,19 @@ class FakeTelegramAPI:
         params = {key: _decode(value) for key, value in form.items() if isinstance(value, str)}
         params.update({key: _decode(value) for key, value in request.query.items()})
         return params
+
+    async def _scripted_delay(self, method: str) -> None:
+        times, seconds = self._delays.get(method.lower(), (0, 0.0))
+        if times > 0:
+            self._delays[method.lower()] = (times - 1, seconds)
+            await asyncio.sleep(seconds)
+
+    def _scripted_answer(self, method: str) -> tuple[int, bytes] | None:
+        times, status, body = self._raw_answers.get(method.lower(), (0, 200, b""))
+        if times <= 0:
+            return None
+        self._raw_answers[method.lower()] = (times - 1, status, body)
+        return status, body
 
     def _scripted_failure(self, method: str) -> None:
         failure = self._failures.get(method.lower())
@@ -435,6 +474,27 @@ class FakeTelegramAPI:
     def _api_deletemycommands(self, params: Params) -> bool:
         self._commands.pop(self._command_key(params), None)
         return True
+
+    def _set_description(self, kind: str, params: Params, limit: int) -> bool:
+        text = str(params.get(kind) or "")
+        if len(text) > limit:
+            raise ApiError(400, f"Bad Request: {kind.upper()}_TOO_LONG")
+        self._descriptions[kind, str(params.get("language_code") or "")] = text
+        return True
+
+    def _api_setmydescription(self, params: Params) -> bool:
+        return self._set_description("description", params, MAX_DESCRIPTION_LENGTH)
+
+    def _api_getmydescription(self, params: Params) -> dict:
+        language = str(params.get("language_code") or "")
+        return {"description": self._descriptions.get(("description", language), "")}
+
+    def _api_setmyshortdescription(self, params: Params) -> bool:
+        return self._set_description("short_description", params, MAX_SHORT_DESCRIPTION_LENGTH)
+
+    def _api_getmyshortdescription(self, params: Params) -> dict:
+        language = str(params.get("language_code") or "")
+        return {"short_description": self._descriptions.get(("short_description", language), "")}
 
     # -- helpers ---------------------------------------------------------------------------
 
