@@ -78,6 +78,7 @@ async def purge_old_data(context: SafeMeetContext) -> None:
     """Periodic job: delete meetups past their retention, stale searches and old OSM areas."""
     purged = await context.services.reminders.purge_old()
     await context.services.searches.purge()
+    await context.services.geocoder.purge()
     # Community reports and suggestions past their retention (see bot/community.py).
     if community_purged := await context.services.community.purge():
         log.info("purged %d community report(s)/suggestion(s)", community_purged)

@@ -83,6 +83,10 @@ class PlaceGeocoder:
             swallow_exceptions=False,
         )
 
+    async def purge(self) -> int:
+        """Forget cached answers past their time to live (typed texts are not kept longer)."""
+        return await self._cache.purge(HIT_TTL_S, MISS_TTL_S)
+
     async def close(self) -> None:
         """Close the HTTP session."""
         if self._nominatim is not None:

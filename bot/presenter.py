@@ -14,6 +14,7 @@ from bot.community import PENDING_RETENTION as COMMUNITY_PENDING_RETENTION
 from bot.community import RETENTION as COMMUNITY_RETENTION
 from bot.finder import NearestAnswer, Problem, QueryError
 from bot.geo import compass_point
+from bot.geocoding import HIT_TTL_S
 from bot.guidance import ALL_TIPS, Situation, emergency_number, tips_for
 from bot.hours import HoursStatus
 from bot.hours_presenter import closed_note, hours_text
@@ -23,6 +24,7 @@ from bot.search import ZoneMatch
 from bot.zones import Zone, ZoneKind
 
 METRES_PER_MILE = 1609.344
+GEOCODE_CACHE_DAYS = round(HIT_TTL_S / 86_400)
 FEET_PER_METRE = 3.28084
 MILE_COUNTRIES = frozenset({"US", "GB", "PR", "GU", "VI", "AS", "MP", "LR", "MM"})
 LANGUAGE_CALLBACK_PREFIX = "lang:"
@@ -431,12 +433,14 @@ def privacy_reply(tr: Translator) -> Reply:
                 pending=COMMUNITY_PENDING_RETENTION.days,
             ),
             tr._(
-                "I do not store your locations, postal codes or typed addresses. A shared "
-                "location is used to answer you and then forgotten."
+                "I do not store your locations or postal codes. A shared location is used to "
+                "answer you and then forgotten."
             ),
             tr._(
-                "Addresses you type may be looked up on OpenStreetMap's Nominatim service; "
-                "the answers are cached without any link to you."
+                "Addresses you type may be looked up on OpenStreetMap's Nominatim service; the "
+                "address and the answer are cached for up to {days} days without any link to "
+                "you.",
+                days=GEOCODE_CACHE_DAYS,
             ),
             tr._(
                 "Where I know few safe zones, I ask OpenStreetMap's Overpass service for police "

@@ -42,6 +42,16 @@ class GeocodeCache:
             return None
         return CachedPlace(bool(found), lat, lon, label, country)
 
+    async def purge(self, hit_max_age_s: float, miss_max_age_s: float) -> int:
+        """Delete answers too old to be used again; returns how many were deleted."""
+        now = time.time()
+        cursor = await self._db.execute(
+            "DELETE FROM geocode_cache WHERE created_at < ? OR (found = 0 AND created_at < ?)",
+            (now - hit_max_age_s, now - miss_max_age_s),
+        )
+        await self._db.commit()
+        return cursor.rowcount
+
     async def put(self, query: str, place: CachedPlace) -> None:
         """Store an answer (a hit or a miss) for the query; skipped if the database cannot write."""
         async with best_effort(self._db, "geocoder answer"):

@@ -93,3 +93,18 @@ async def test_disabled_geocoder_says_so(cache):
     assert not geocoder.enabled
     with pytest.raises(GeocoderUnavailable):
         await geocoder.geocode("anything")
+
+
+async def test_old_answers_are_purged(cache, monkeypatch):
+    from storage.geocache import CachedPlace
+
+    await cache.put("old hit", CachedPlace(True, 1.0, 2.0, "Old"))
+    await cache.put("old miss", CachedPlace(False))
+    later = time.time() + 2 * 86_400  # two days on: the miss is stale, the hit is not
+    monkeypatch.setattr(time, "time", lambda: later)
+    await cache.put("fresh hit", CachedPlace(True, 1.0, 2.0, "Fresh"))
+    assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 1
+    assert await cache.get("old hit", 1e9, 1e9) is not None
+    assert await cache.get("old miss", 1e9, 1e9) is None
+    monkeypatch.setattr(time, "time", lambda: later + 31 * 86_400)
+    assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 2
