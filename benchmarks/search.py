@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from benchmarks.synthetic import (
 from bot.geo import Point, distance_m
 from bot.search import ZoneMatch, nearest_zones, start_radius_for
 from storage.db import open_database
-from storage.zones import ZoneRepository
+from storage.zones import ZoneRepository, open_search_connection
 
 K = 3
 WARMUP_QUERIES = 200
@@ -84,6 +84,7 @@ class SizeResult:
     queries: int
     p50_ms: float
     p99_ms: float
+    p50_ms_by_kind: dict[str, float]
     p99_ms_by_kind: dict[str, float]
     naive_queries: int
     naive_median_ms: float
@@ -135,15 +136,23 @@ def naive_sample(queries: Sequence[Query], count: int, seed: int = SAMPLE_SEED) 
 
 
 async def timed_searches(
-    repo: ZoneRepository, queries: Sequence[Query], k: int, start_radius_m: float
-) -> tuple[list[int], list[list[ZoneMatch]]]:
-    """Latency (ns) and answer of nearest_zones for every query, one after the other."""
-    latencies, answers = [], []
-    for query in queries:
+    repo: ZoneRepository,
+    queries: Sequence[Query],
+    k: int,
+    start_radius_m: float,
+    keep: Collection[int],
+) -> tuple[list[int], dict[int, list[ZoneMatch]]]:
+    """Latency (ns) of nearest_zones for every query in turn, and the answers of ``keep``.
+
+    Keeping every answer would fill the heap and slow the garbage collector down.
+    """
+    latencies, answers = [], {}
+    for index, query in enumerate(queries):
         start = time.perf_counter_ns()
         found = await nearest_zones(repo, query.point, k, start_radius_m)
         latencies.append(time.perf_counter_ns() - start)
-        answers.append(found)
+        if index in keep:
+            answers[index] = found
     return latencies, answers
 
 
@@ -161,7 +170,7 @@ def timed_naive(
 
 def mismatches(
     queries: Sequence[Query],
-    found: Sequence[Sequence[ZoneMatch]],
+    found: dict[int, list[ZoneMatch]],
     expected: dict[int, list[tuple[float, str]]],
 ) -> list[str]:
     """A line for every sampled query whose answer differs from the naive scan."""
@@ -180,18 +189,19 @@ def log(message: str) -> None:
 
 
 async def search_latencies(
-    path: Path, queries: Sequence[Query], k: int, warmup: int
-) -> tuple[list[int], list[list[ZoneMatch]]]:
+    path: Path, queries: Sequence[Query], k: int, warmup: int, keep: Collection[int]
+) -> tuple[list[int], dict[int, list[ZoneMatch]]]:
     """Open the stored zones as the bot does, warm up, then time every query."""
     db = await open_database(path)
+    repo = ZoneRepository(db, open_search_connection(path))
     try:
-        repo = ZoneRepository(db)
         # The bot's services pick the start radius from the zone count in the same way.
         start_radius_m = start_radius_for(await repo.count(), k)
         for query in synthetic_queries(warmup, seed=WARMUP_SEED):
             await nearest_zones(repo, query.point, k, start_radius_m)
-        return await timed_searches(repo, queries, k, start_radius_m)
+        return await timed_searches(repo, queries, k, start_radius_m, keep)
     finally:
+        repo.close()
         await db.close()
 
 
@@ -201,12 +211,14 @@ def remove_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def p99_by_kind(queries: Sequence[Query], latencies_ns: Sequence[int]) -> dict[str, float]:
-    """p99 latency in ms of each kind of query."""
+def percentile_by_kind(
+    queries: Sequence[Query], latencies_ns: Sequence[int], share: float
+) -> dict[str, float]:
+    """A percentile (share in 0..1) of the latency in ms of each kind of query."""
     by_kind: dict[str, list[int]] = defaultdict(list)
     for query, latency in zip(queries, latencies_ns, strict=True):
         by_kind[query.kind].append(latency)
-    return {kind: percentile(values, 0.99) / 1e6 for kind, values in by_kind.items()}
+    return {kind: percentile(values, share) / 1e6 for kind, values in by_kind.items()}
 
 
 async def run_size(
@@ -226,8 +238,8 @@ async def run_size(
     await write_zones(path, zones)
     insert_s = time.perf_counter() - start
     log(f"{size:>9,} zones: inserted in {insert_s:.1f} s; {len(queries):,} searches")
-    latencies, found = await search_latencies(path, queries, k, warmup)
     sample = naive_sample(queries, naive_count)
+    latencies, found = await search_latencies(path, queries, k, warmup, set(sample))
     log(f"{size:>9,} zones: naive scan of {len(sample)} queries")
     naive_latencies, expected = timed_naive(zones, queries, sample, k)
     remove_database(path)
@@ -239,7 +251,8 @@ async def run_size(
         queries=len(queries),
         p50_ms=p50 / 1e6,
         p99_ms=p99 / 1e6,
-        p99_ms_by_kind=p99_by_kind(queries, latencies),
+        p50_ms_by_kind=percentile_by_kind(queries, latencies, 0.5),
+        p99_ms_by_kind=percentile_by_kind(queries, latencies, 0.99),
         naive_queries=len(sample),
         naive_median_ms=naive_median / 1e6,
         speedup_p50=naive_median / p50,
@@ -296,10 +309,13 @@ def table(results: Sequence[SizeResult]) -> str:
 
 
 def by_kind_lines(results: Sequence[SizeResult]) -> str:
-    """p99 of each kind of query, one line per zone count."""
+    """p50 and p99 of each kind of query, one line per zone count."""
     return "\n".join(
-        f"{r.zones:>9,} zones, p99 ms by query kind: "
-        + ", ".join(f"{kind} {value:.3f}" for kind, value in sorted(r.p99_ms_by_kind.items()))
+        f"{r.zones:>9,} zones, p50 / p99 ms by query kind: "
+        + ", ".join(
+            f"{kind} {r.p50_ms_by_kind[kind]:.3f} / {value:.3f}"
+            for kind, value in sorted(r.p99_ms_by_kind.items())
+        )
         for r in results
     )
 

@@ -1,42 +1,57 @@
 """Nearest-k zone search: R*Tree boxes narrow the candidates, geodesic distance ranks them.
 
-A read from the database is a round trip to aiosqlite's thread and a geodesic costs about
-as much, so the search keeps both few. It first reads full rows within a start radius
-(picked from the zone count, it usually holds k zones: one read in all). Otherwise it
-grows the circle on the R*Tree alone, which is much cheaper per zone and narrows a circle
-that holds too many zones instead of reading them, then reads full rows of the shortlisted
-zones only. Great-circle bounds decide which candidates need a geodesic, and only the
-winners become Zone objects. Results are the same as ranking every zone by geodesic.
+The whole search is one synchronous function run on the database's thread, in one read
+transaction: one round trip to aiosqlite however many reads it makes. It reads zone
+positions from the R*Tree alone (cheap per zone), first in a circle of a start radius picked
+from the zone count, which usually holds the k nearest at once; then full rows of the few
+zones that may be among them. Otherwise it counts the zones in wider or narrower circles
+before reading one (a count is much cheaper than a read): growing past circles that hold
+fewer than k zones, and narrowing (halving the ratio of radii) between the widest of those
+and the narrowest known to hold too many to read, so that far from any zone (at sea, near
+a pole) a few cheap counts and one small read do it. Circles are read as their bounding
+box, or as latitude bands near a pole where that box would be far larger than the circle.
+Great-circle bounds, tightened by a few geodesics when needed, decide which zones may be
+among the k nearest; only those get a geodesic (PROJ's, in C) and only the winners become
+Zone objects. Results are the same as ranking every zone by geodesic.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from bot.geo import HALF_CIRCUMFERENCE_M, Box, Point, distance_and_bearing, search_boxes
+from bot.geo import (
+    HALF_CIRCUMFERENCE_M,
+    Box,
+    Point,
+    distance_and_bearing,
+    distance_m,
+    hugging_boxes,
+    search_boxes,
+)
 from bot.zones import Zone
 
 START_RADIUS_M = 10_000.0
 GROWTH = 4.0
-_MEAN_EARTH_RADIUS_M = 6_371_008.8
+_DIAMETER_M = 2 * 6_371_008.8  # of the mean sphere
+_RADIANS = math.pi / 180.0
 # A great-circle distance on the mean sphere is within 0.6% of the WGS84 geodesic one.
 _SPHERE_ERROR = 0.01
 # Slack (metres) for rounding in the bounds derived from great-circle distances.
 _ROUNDING_M = 1.0
 # How far (metres) a position read from the index alone may be from the zone's (under 5 m).
 _INDEX_POSITION_M = 10.0
-# Wider circles are cut into latitude bands that hug them: fewer candidates to rank, at
-# the price of one more R*Tree lookup per band.
-_BANDED_RADIUS_M = 100_000.0
-_BANDS = 6
-# Past the start radius, circles holding more zones than this are narrowed instead of read,
-# down to a ratio of radii of _NARROWEST.
+# A read returns at most this many zones (one more says "too many"); a crowded circle is
+# narrowed down to a ratio of radii of _NARROWEST before one is read whole, however many.
 _ROW_CAP = 64
 _NARROWEST = 1.1
+# Boxes may hold many more zones than their circle (a coast just outside it): once that
+# stops the narrowing, circles are cut into this many bands.
+_TIGHT_BANDS = 12
 # Land area of the Earth (Antarctica included), for a start radius from the zone count.
 _LAND_AREA_M2 = 1.49e14
 _START_OVERSHOOT = 2.0
@@ -47,31 +62,40 @@ Candidate = tuple[Any, ...]
 _Rough = tuple[float, Any, Candidate]
 # (geodesic distance, zone id, bearing, candidate)
 _Exact = tuple[float, str, float, Candidate]
-_Geodesics = dict[tuple, tuple[float, float]]
+_T = TypeVar("_T")
+
+
+class ZoneReader(Protocol):
+    """Synchronous reads of the stored zones, on the database's thread."""
+
+    def rough_positions_in_boxes(
+        self, boxes: Sequence[Box], limit: int | None = None
+    ) -> list[Candidate]:
+        """(key, lat, lon), within 5 m, of the zones in the boxes, from the index.
+
+        With a limit, at most limit + 1 of them, the first boxes' first: more than limit
+        means "too many".
+        """
+        ...
+
+    def count_in_boxes(self, boxes: Sequence[Box], limit: int) -> int:
+        """How many zones the boxes hold, counting to limit + 1 at most."""
+        ...
+
+    def candidates_with_keys(self, keys: Sequence[Any]) -> list[Candidate]:
+        """(zone id, lat, lon, ...) rows of the zones with these keys of rough positions."""
+        ...
 
 
 class ZoneSource(Protocol):
     """Where the search reads zones from (storage.zones.ZoneRepository)."""
 
-    async def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[Candidate]:
-        """(zone id, lat, lon, ...) of the zones inside any of the boxes."""
-        ...
-
-    async def rough_positions_in_boxes(
-        self, boxes: Sequence[Box], limit: int | None = None
-    ) -> list[Candidate]:
-        """(key, lat, lon), within 5 m, of the zones in the boxes: cheaper, from the index.
-
-        With a limit, at most limit + 1 of them: more than limit means "too many".
-        """
-        ...
-
-    async def candidates_with_keys(self, keys: Sequence[Any]) -> list[Candidate]:
-        """Rows as candidates_in_boxes gives them, for keys of rough positions."""
+    async def read(self, reads: Callable[[ZoneReader], _T]) -> _T:
+        """What ``reads`` returns, run with a reader on the database's thread."""
         ...
 
     def zone_of(self, candidate: Candidate) -> Zone:
-        """The Zone of a row from candidates_in_boxes."""
+        """The Zone of a row from candidates_with_keys."""
         ...
 
 
@@ -87,7 +111,7 @@ class ZoneMatch:
 def start_radius_for(zone_count: int, k: int) -> float:
     """A start radius that usually holds k zones at once if the zones cover the land evenly.
 
-    Only speed depends on it: too small costs more round trips, too large more candidates.
+    Only speed depends on it: too small costs more reads, too large more candidates.
     """
     if zone_count <= 0:
         return HALF_CIRCUMFERENCE_M
@@ -95,65 +119,52 @@ def start_radius_for(zone_count: int, k: int) -> float:
     return min(max(START_RADIUS_M, _START_OVERSHOOT * typical), HALF_CIRCUMFERENCE_M)
 
 
-def boxes_for(origin: Point, radius_m: float) -> list[Box]:
-    """The boxes to read for a search circle (latitude bands once it is wide)."""
-    return search_boxes(origin, radius_m, _BANDS if radius_m > _BANDED_RADIUS_M else 1)
+def boxes_for(origin: Point, radius_m: float, tight: bool = False) -> list[Box]:
+    """The boxes to read for a search circle: few, or ``tight`` ones in many bands.
+
+    The bands nearest the origin come first, so a capped read gives zones near it first.
+    """
+    boxes = (
+        search_boxes(origin, radius_m, _TIGHT_BANDS) if tight else hugging_boxes(origin, radius_m)
+    )
+    if len(boxes) <= 2:  # one band
+        return boxes
+    return sorted(boxes, key=lambda box: max(box.min_lat - origin.lat, origin.lat - box.max_lat))
 
 
 def rough_ranking(origin: Point, candidates: Sequence[Candidate]) -> list[_Rough]:
     """Candidates by great-circle (haversine) distance, nearest first, each key once."""
-    sin, cos, radians = math.sin, math.cos, math.radians
-    lat1 = radians(origin.lat)
+    sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
+    lat1 = origin.lat * _RADIANS
     cos_lat1, lon1 = cos(lat1), origin.lon
-    scale = 2 * _MEAN_EARTH_RADIUS_M
-    ranked = []
-    for candidate in {candidate[0]: candidate for candidate in candidates}.values():
-        lat2 = radians(candidate[1])
-        half_dlon = radians(candidate[2] - lon1) / 2
-        a = sin((lat2 - lat1) / 2) ** 2 + cos_lat1 * cos(lat2) * sin(half_dlon) ** 2
-        ranked.append((scale * math.asin(min(1.0, math.sqrt(a))), candidate[0], candidate))
+    ranked: list[_Rough] = []
+    append = ranked.append
+    for candidate in candidates:  # the hot loop of a search: kept lean
+        lat2 = candidate[1] * _RADIANS
+        sin_lat = sin((lat2 - lat1) * 0.5)
+        sin_lon = sin((candidate[2] - lon1) * (_RADIANS * 0.5))
+        a = sin_lat * sin_lat + cos_lat1 * cos(lat2) * sin_lon * sin_lon
+        append((_DIAMETER_M * asin(sqrt(a) if a < 1.0 else 1.0), candidate[0], candidate))
     ranked.sort()
+    if len({key for _, key, _ in ranked}) < len(ranked):  # in two boxes: side by side now
+        ranked = [r for i, r in enumerate(ranked) if i == 0 or r[1] != ranked[i - 1][1]]
     return ranked
 
 
-def exact_ranking(
-    origin: Point, rough: Sequence[_Rough], k: int, known: _Geodesics
-) -> list[_Exact]:
+def exact_ranking(origin: Point, rough: Sequence[_Rough], k: int) -> list[_Exact]:
     """The k nearest of ``rough`` by geodesic distance (ties by id).
 
     Walks the candidates nearest first and stops once the next is surely farther than the
-    k-th found, so the slow geodesic runs about k times. ``known`` keeps the geodesics
-    already computed during this search.
+    k-th found, so the geodesic runs about k times.
     """
     best: list[_Exact] = []
     for rough_m, zone_id, candidate in rough:
         if len(best) == k and rough_m * (1 - _SPHERE_ERROR) - _ROUNDING_M > best[-1][0]:
             break
-        key = candidate[:3]
-        if key not in known:
-            known[key] = distance_and_bearing(origin, Point(candidate[1], candidate[2]))
-        distance, bearing = known[key]
+        distance, bearing = distance_and_bearing(origin, Point(candidate[1], candidate[2]))
         bisect.insort(best, (distance, zone_id, bearing, candidate))
         del best[k:]
     return best
-
-
-def next_radius(
-    origin: Point, rough: Sequence[_Rough], k: int, radius: float, known: _Geodesics
-) -> tuple[float | None, list[_Exact]]:
-    """The radius to read next, or None and the k nearest when ``rough`` surely holds them.
-
-    ``rough`` holds every zone within ``radius``, and at least k of them. The k-th of them
-    is at most its distance away, so at most one more read is needed; great-circle bounds
-    decide without geodesics when they can.
-    """
-    kth_rough_m = rough[k - 1][0]
-    if kth_rough_m * (1 - _SPHERE_ERROR) - _ROUNDING_M > radius:
-        return min(upper_bound_m(kth_rough_m), HALF_CIRCUMFERENCE_M), []
-    best = exact_ranking(origin, rough, k, known)
-    if best[-1][0] <= radius:
-        return None, best
-    return min(best[-1][0], HALF_CIRCUMFERENCE_M), []
 
 
 def upper_bound_m(rough_m: float) -> float:
@@ -161,89 +172,124 @@ def upper_bound_m(rough_m: float) -> float:
     return rough_m * (1 + _SPHERE_ERROR) + _ROUNDING_M
 
 
-def shortlist(rough: Sequence[_Rough], k: int) -> list[Any]:
+def reach_m(origin: Point, rough: Sequence[_Rough], k: int, radius: float) -> float:
+    """A radius surely holding the k nearest zones, given some zones ranked from the index.
+
+    The great-circle bound when it is within ``radius`` (the usual case, and free), else
+    the k-th nearest of them by geodesic: a far tighter bound for about k geodesics.
+    """
+    if len(rough) < k:
+        return math.inf
+    reach = upper_bound_m(rough[k - 1][0] + _INDEX_POSITION_M)
+    if reach <= radius:
+        return reach
+    return min(reach, exact_ranking(origin, rough, k)[-1][0] + _INDEX_POSITION_M)
+
+
+def shortlist(origin: Point, rough: Sequence[_Rough], k: int, reach: float) -> list[Any]:
     """Keys of the index-ranked candidates that may be among the k nearest.
 
     ``rough`` comes from the index (positions off by up to _INDEX_POSITION_M) and holds
-    every zone within a radius that surely holds the k nearest.
+    every zone within ``reach``, a radius that surely holds the k nearest. Beyond a few,
+    candidates get a geodesic here: cheaper than reading their rows.
     """
-    if len(rough) <= k:
-        return [key for _, key, _ in rough]
-    kth_geodesic_m = upper_bound_m(rough[k - 1][0] + _INDEX_POSITION_M)
-    bound = (kth_geodesic_m + _ROUNDING_M) / (1 - _SPHERE_ERROR) + _INDEX_POSITION_M
-    return [key for rough_m, key, _ in rough if rough_m <= bound]
+    bound = (reach + _ROUNDING_M) / (1 - _SPHERE_ERROR) + _INDEX_POSITION_M
+    near = list(itertools.takewhile(lambda r: r[0] <= bound, rough))
+    if len(near) > k + 1:
+        limit = reach + _INDEX_POSITION_M
+        near = [r for r in near if distance_m(origin, Point(r[2][1], r[2][2])) <= limit]
+    return [key for _, key, _ in near]
 
 
-async def index_ranking(
-    source: ZoneSource, origin: Point, radius: float, limit: int | None = None
-) -> list[_Rough] | None:
-    """Every zone within ``radius``, ranked from the index alone; None if over ``limit``."""
-    positions = await source.rough_positions_in_boxes(boxes_for(origin, radius), limit)
-    if limit is not None and len(positions) > limit:
-        return None
-    return rough_ranking(origin, positions)
+@dataclass(slots=True)
+class _Bounds:
+    """What the reads so far tell about circles around the searcher (radii in metres)."""
+
+    short: float = 0.0  # read or counted whole: does not hold the k nearest
+    crowded: float = math.inf  # holds more zones than a capped read returns
+    enough: float = math.inf  # surely holds the k nearest
+    whole: bool = False  # narrowed as far as it goes: the next read is not capped
+    tight: bool = False  # boxes hug circles closely from then on (more of them, fewer zones)
+
+    def next_step(self) -> tuple[float, bool]:
+        """The radius to look at next, and whether to count its zones before reading them.
+
+        Every step looks beyond ``short``, so the search ends even if zones change meanwhile.
+        """
+        useful = self.enough if self.enough > self.short else math.inf
+        if self.whole:
+            if useful < math.inf:
+                return useful, False
+            # The crowd was in the boxes, not in the circle: look farther, in tight boxes.
+            self.whole, self.crowded = False, math.inf
+        if useful * _NARROWEST < self.crowded:
+            return useful, True
+        if self.crowded == math.inf:
+            return self.short * GROWTH, True
+        if self.crowded > self.short * _NARROWEST:
+            return math.sqrt(max(self.short, self.crowded / GROWTH**2) * self.crowded), True
+        self.whole = self.tight = True
+        return max(min(useful, self.crowded), self.short * _NARROWEST), False
 
 
-async def grow_on_index(
-    source: ZoneSource, origin: Point, k: int, fewer_than_k: float
-) -> tuple[float, list[_Rough]]:
-    """A radius holding at least k zones (or the whole Earth), and all of them ranked.
+def read_step(
+    reader: ZoneReader, origin: Point, k: int, radius: float, bounds: _Bounds, boxes: list[Box]
+) -> tuple[list[_Rough], float] | None:
+    """The zones in ``boxes`` ranked, and their reach, if they surely hold the k nearest.
 
-    Grows from ``fewer_than_k``, a radius known to hold fewer. A circle holding more than
-    _ROW_CAP zones is not read but narrowed down, so that far from any zone (at sea, near
-    a pole) the search does not rank thousands of them.
+    Else None; either way ``bounds`` learns from what was read. The boxes hold the circle
+    of ``radius``.
+    """
+    cap = None if bounds.whole else max(_ROW_CAP, k)
+    rows = reader.rough_positions_in_boxes(boxes, cap)
+    rough = rough_ranking(origin, rows)
+    reach = reach_m(origin, rough, k, radius)
+    bounds.enough = min(bounds.enough, reach)
+    if cap is not None and len(rows) > cap:
+        bounds.crowded = radius
+    elif reach <= radius or radius >= HALF_CIRCUMFERENCE_M:
+        return rough, reach
+    else:
+        bounds.short = max(bounds.short, radius)
+    return None
+
+
+def enclosing_ranking(
+    reader: ZoneReader, origin: Point, k: int, radius: float
+) -> tuple[list[_Rough], float]:
+    """Zones ranked from the index, every one within a reach that holds the k nearest.
+
+    Fewer than k zones when fewer exist. The first read is of ``radius``; after it a circle
+    is counted before it is read, and one holding fewer than k zones or too many is not.
     """
     cap = max(_ROW_CAP, k)
-    lower, upper = fewer_than_k, math.inf  # fewer than k zones within lower, over cap within upper
+    bounds, count_first = _Bounds(), False
     while True:
-        if upper == math.inf:
-            radius = min(lower * GROWTH, HALF_CIRCUMFERENCE_M)
-        elif upper > lower * _NARROWEST:
-            radius = math.sqrt(lower * upper)
+        radius = min(radius, HALF_CIRCUMFERENCE_M)
+        boxes = boxes_for(origin, radius, bounds.tight)
+        count = reader.count_in_boxes(boxes, cap) if count_first else k
+        if count > cap:
+            bounds.crowded = radius
+        elif count < k and radius < HALF_CIRCUMFERENCE_M:
+            bounds.short = max(bounds.short, radius)
         else:
-            radius = upper  # narrow enough: read the wider circle in full
-        rough = await index_ranking(source, origin, radius, None if radius == upper else cap)
-        if rough is None:
-            upper = radius
-        elif len(rough) >= k or radius >= HALF_CIRCUMFERENCE_M:
-            return radius, rough
-        else:  # (upper too, if zones were deleted meanwhile: then grow again)
-            lower, upper = radius, (math.inf if radius == upper else upper)
+            found = read_step(reader, origin, k, radius, bounds, boxes)
+            if found is not None:
+                return found
+        radius, count_first = bounds.next_step()
 
 
-async def enclosing_ranking(
-    source: ZoneSource, origin: Point, k: int, fewer_than_k: float
-) -> list[_Rough]:
-    """Every zone within a radius that surely holds the k nearest, ranked from the index."""
-    radius, rough = await grow_on_index(source, origin, k, fewer_than_k)
-    if len(rough) < k:  # fewer than k zones on Earth
-        return rough
-    reach = upper_bound_m(rough[k - 1][0] + _INDEX_POSITION_M)
-    if reach <= radius:
-        return rough
-    return await index_ranking(source, origin, min(reach, HALF_CIRCUMFERENCE_M)) or []
-
-
-async def search_once(
-    source: ZoneSource, origin: Point, k: int, radius: float
-) -> list[_Exact] | None:
-    """The k nearest, or None when zones changed while they were being read."""
-    known: _Geodesics = {}
-    rough = rough_ranking(origin, await source.candidates_in_boxes(boxes_for(origin, radius)))
-    if radius >= HALF_CIRCUMFERENCE_M:  # the whole Earth was read
-        return exact_ranking(origin, rough, k, known)
-    if len(rough) < k:
-        enclosing = await enclosing_ranking(source, origin, k, radius)
-    else:
-        wider, best = next_radius(origin, rough, k, radius, known)
-        if wider is None:
-            return best
-        enclosing = await index_ranking(source, origin, wider) or []
-    keys = shortlist(enclosing, k)
-    exact = rough_ranking(origin, await source.candidates_with_keys(keys))
-    if len(exact) < len(keys):
-        return None
-    return exact_ranking(origin, exact, k, known)
+def nearest_candidates(
+    reader: ZoneReader, origin: Point, k: int, start_radius_m: float
+) -> list[_Exact]:
+    """The k nearest as (geodesic distance, zone id, bearing, row), read through ``reader``."""
+    while True:
+        rough, reach = enclosing_ranking(reader, origin, k, start_radius_m)
+        keys = shortlist(origin, rough, k, reach)
+        exact = rough_ranking(origin, reader.candidates_with_keys(keys))
+        if len(exact) == len(keys):
+            return exact_ranking(origin, exact, k)
+        # A zone went away between the two reads: search again.
 
 
 async def nearest_zones(
@@ -257,7 +303,5 @@ async def nearest_zones(
     if k <= 0:
         return []
     radius = min(max(start_radius_m, 1.0), HALF_CIRCUMFERENCE_M)
-    best = None
-    while best is None:
-        best = await search_once(source, origin, k, radius)
+    best = await source.read(lambda reader: nearest_candidates(reader, origin, k, radius))
     return [ZoneMatch(source.zone_of(c), distance, bearing) for distance, _, bearing, c in best]

@@ -30,7 +30,7 @@ from storage.meetups import MeetupRepository
 from storage.osm_cache import OsmStationCache
 from storage.searches import LastSearchRepository
 from storage.users import UserRepository
-from storage.zones import ZoneRepository
+from storage.zones import ZoneRepository, open_search_connection
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -94,10 +94,11 @@ class Services:
         await self.users.forget(user_id)
 
     async def close(self) -> None:
-        """Close the geocoder's and Overpass's HTTP sessions and the database."""
+        """Close the geocoder's and Overpass's HTTP sessions and the database connections."""
         await self.geocoder.close()
         if self.live is not None:
             await self.live.close()
+        self.zones.close()
         await self.db.close()
 
 
@@ -128,7 +129,23 @@ async def _build_services(
     scheduler: Scheduler | None,
 ) -> Services:
     """Wire the repositories and domain services on an open database."""
-    zones = ZoneRepository(db)
+    zones = ZoneRepository(db, open_search_connection(settings.db_path))
+    try:
+        return await _build_on_zones(settings, db, zones, clock, outbox, scheduler)
+    except BaseException:
+        zones.close()
+        raise
+
+
+async def _build_on_zones(
+    settings: Settings,
+    db: aiosqlite.Connection,
+    zones: ZoneRepository,
+    clock: Clock,
+    outbox: Outbox | None,
+    scheduler: Scheduler | None,
+) -> Services:
+    """Wire the rest on the zone repository."""
     await zones.upsert_many(bundled_zones())
     zone_count = await zones.count()
     geocoder = PlaceGeocoder(

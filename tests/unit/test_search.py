@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from bot.geo import HALF_CIRCUMFERENCE_M, Point, distance_m
-from bot.search import START_RADIUS_M, nearest_zones, start_radius_for
+from bot.geo import HALF_CIRCUMFERENCE_M, Box, Point, distance_m
+from bot.search import START_RADIUS_M, nearest_zones, rough_ranking, start_radius_for
 from bot.zones import Zone, ZoneKind
 from storage.db import open_database
 from storage.zones import ZoneRepository
@@ -117,3 +117,141 @@ async def test_upsert_by_id_moves_the_zone_in_the_index(repo):
     assert await repo.count() == 1
     found = await nearest_zones(repo, Point(-10, -10), 1, start_radius_m=1_000)
     assert found[0].distance_m < 1
+
+
+class CountingReads:
+    """The repository, counting round trips and recording each read's limit."""
+
+    def __init__(self, repo: ZoneRepository) -> None:
+        self.repo, self.round_trips, self.limits = repo, 0, []
+
+    async def read(self, reads):
+        self.round_trips += 1
+        return await self.repo.read(lambda reader: reads(RecordingReader(reader, self.limits)))
+
+    def zone_of(self, candidate):
+        return self.repo.zone_of(candidate)
+
+
+class RecordingReader:
+    def __init__(self, reader, limits: list) -> None:
+        self.reader, self.limits = reader, limits
+
+    def rough_positions_in_boxes(self, boxes, limit=None):
+        self.limits.append(limit)
+        return self.reader.rough_positions_in_boxes(boxes, limit)
+
+    def count_in_boxes(self, boxes, limit):
+        return self.reader.count_in_boxes(boxes, limit)
+
+    def candidates_with_keys(self, keys):
+        return self.reader.candidates_with_keys(keys)
+
+
+def by_brute_force(zones: list[Zone], origin: Point, k: int) -> list[str]:
+    return [z.id for z in sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:k]]
+
+
+async def test_one_round_trip_however_many_reads(repo):
+    await repo.upsert_many([zone("far", -60.0, 100.0)])
+    counting = CountingReads(repo)
+    found = await nearest_zones(counting, Point(89.0, 0.0), 1, start_radius_m=1_000.0)
+    assert [m.zone.id for m in found] == ["far"]
+    assert counting.round_trips == 1
+
+
+async def test_empty_table_from_a_small_start_radius(repo):
+    assert await nearest_zones(repo, Point(89.9, 179.9), 3, start_radius_m=1.0) == []
+
+
+async def test_k_larger_than_the_table_at_a_pole(repo):
+    await repo.upsert_many([zone("a", -89.0, 10.0), zone("b", 85.0, -179.5), zone("c", 0, 0)])
+    found = await nearest_zones(repo, Point(-90.0, 0.0), 10, start_radius_m=5_000.0)
+    assert [m.zone.id for m in found] == ["a", "c", "b"]
+
+
+async def test_a_dense_edge_just_past_the_nearest_is_read_whole(repo):
+    """Two zones, then 200 packed just beyond them: narrowing cannot split them apart."""
+    rng = random.Random(8)
+    zones = [zone("near-1", 9.0, 0.0), zone("near-2", 9.0, 0.1)]
+    zones += [zone(f"edge{i}", rng.uniform(9.3, 9.35), rng.uniform(-0.5, 0.5)) for i in range(200)]
+    await repo.upsert_many(zones)
+    counting = CountingReads(repo)
+    origin = Point(0.0, 0.0)
+    found = await nearest_zones(counting, origin, 3, start_radius_m=10_000.0)
+    assert [m.zone.id for m in found] == by_brute_force(zones, origin, 3)
+    assert None in counting.limits  # a circle was read whole, past the cap
+
+
+async def test_a_crowded_start_is_narrowed(repo):
+    rng = random.Random(4)
+    zones = [zone(f"c{i}", rng.uniform(-1, 1), rng.uniform(-1, 1)) for i in range(500)]
+    await repo.upsert_many(zones)
+    for origin in (Point(0.0, 0.0), Point(0.9, -0.9), Point(5.0, 5.0)):
+        found = await nearest_zones(repo, origin, 3, start_radius_m=HALF_CIRCUMFERENCE_M)
+        assert [m.zone.id for m in found] == by_brute_force(zones, origin, 3)
+
+
+@pytest.mark.parametrize("start_radius_m", [2_000.0, 75_000.0, 1_500_000.0])
+async def test_land_masses_poles_and_antimeridian_match_a_full_scan(repo, start_radius_m):
+    """Zones in patches (islands, coasts near the poles and the antimeridian), searched from
+    the sea, the poles and the date line: every growth and narrowing path, and wide reads."""
+    rng = random.Random(int(start_radius_m))
+    patches = [(82.5, -40.0), (80.0, 100.0), (-78.0, 167.0), (65.0, -172.0), (-17.0, 178.5)]
+    patches += [(rng.uniform(-70, 70), rng.uniform(-180, 180)) for _ in range(5)]
+    zones = []
+    for p, (lat, lon) in enumerate(patches):
+        size = rng.choice([5, 40, 150])
+        for i in range(size):
+            z_lat = max(-90.0, min(90.0, lat + rng.gauss(0, 1.5)))
+            z_lon = (lon + rng.gauss(0, 4.0) + 180.0) % 360.0 - 180.0
+            zones.append(zone(f"p{p}-{i}", z_lat, z_lon))
+    await repo.upsert_many(zones)
+    for _ in range(40):
+        kind = rng.choice(["pole", "date-line", "anywhere"])
+        if kind == "pole":
+            origin = Point.checked(
+                rng.choice([-1, 1]) * rng.uniform(85, 90), rng.uniform(-180, 180)
+            )
+        elif kind == "date-line":
+            origin = Point.checked(
+                rng.uniform(-90, 90), rng.choice([-1, 1]) * rng.uniform(179, 180)
+            )
+        else:
+            origin = Point.checked(rng.uniform(-90, 90), rng.uniform(-180, 180))
+        k = rng.choice([1, 3, 5, 70])
+        found = await nearest_zones(repo, origin, k, start_radius_m)
+        assert [m.zone.id for m in found] == by_brute_force(zones, origin, k), origin
+
+
+async def test_reads_keep_to_the_transaction_they_find(repo):
+    """Inside another task's open transaction the search sees its rows and leaves it open."""
+    db = repo._db
+    await db.execute(
+        "INSERT INTO zones (id, name, kind, lat, lon) VALUES ('new', 'new', 'police_station', 1, 1)"
+    )
+    assert db.in_transaction
+    found = await nearest_zones(repo, Point(1.0, 1.0), 1)
+    assert [m.zone.id for m in found] == ["new"]
+    assert db.in_transaction
+    await db.rollback()
+    assert await nearest_zones(repo, Point(1.0, 1.0), 1) == []
+    assert not db.in_transaction  # its own read transaction is closed
+
+
+async def test_counts_stop_past_the_limit(repo):
+    await repo.upsert_many([zone(f"z{i}", 0.01 * i, 0.0) for i in range(10)])
+    world = [Box(-90, 90, -180, 180)]
+    assert await repo.read(lambda reader: reader.count_in_boxes(world, 3)) == 4
+    assert await repo.read(lambda reader: reader.count_in_boxes(world, 50)) == 10
+    assert await repo.read(lambda reader: reader.count_in_boxes([], 50)) == 0
+
+
+async def test_no_zones_asked_for(repo):
+    await repo.upsert_many([zone("a", 1, 1)])
+    assert await nearest_zones(repo, Point(0, 0), 0) == []
+
+
+def test_a_zone_read_from_two_boxes_is_ranked_once():
+    ranked = rough_ranking(Point(0, 0), [(7, 1.0, 1.0), (3, 2.0, 2.0), (7, 1.0, 1.0)])
+    assert [key for _, key, _ in ranked] == [7, 3]

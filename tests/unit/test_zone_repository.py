@@ -1,11 +1,14 @@
-"""ZoneRepository reads used by the search: candidate rows and positions from the index."""
+"""ZoneRepository reads used by the search: candidate rows, index positions, search connection."""
+
+import sqlite3
 
 import pytest
 
-from bot.geo import Box
+from bot.geo import Box, Point
+from bot.search import nearest_zones
 from bot.zones import Zone, ZoneKind
 from storage.db import open_database
-from storage.zones import ZoneRepository
+from storage.zones import ZoneRepository, open_search_connection
 
 WORLD = Box(-90, 90, -180, 180)
 
@@ -90,3 +93,48 @@ async def test_rough_positions_with_a_limit_say_too_many(repo):
     await repo.upsert_many([full_zone(f"z{i}", 0.01 * i, 0.0) for i in range(10)])
     assert len(await repo.rough_positions_in_boxes([WORLD], limit=3)) == 4  # more than 3
     assert len(await repo.rough_positions_in_boxes([WORLD], limit=10)) == 10  # all of them
+
+
+async def test_search_connection_reads_what_the_shared_connection_committed(tmp_path):
+    path = tmp_path / "zones.sqlite3"
+    db = await open_database(path)
+    repo = ZoneRepository(db, open_search_connection(path))
+    try:
+        await repo.upsert_many([full_zone("a", 41.2, -73.2)])
+        found = await nearest_zones(repo, Point(41.0, -73.0), 1)
+        assert [match.zone.id for match in found] == ["a"]
+        await repo.upsert_many([full_zone("b", 41.01, -73.01)])  # committed after the first read
+        found = await nearest_zones(repo, Point(41.0, -73.0), 1)
+        assert [match.zone.id for match in found] == ["b"]
+    finally:
+        repo.close()
+        await db.close()
+
+
+async def test_search_connection_never_writes(tmp_path):
+    path = tmp_path / "zones.sqlite3"
+    db = await open_database(path)
+    conn = open_search_connection(path)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("DELETE FROM zones")
+    finally:
+        conn.close()
+        await db.close()
+
+
+async def test_reads_fall_back_to_the_shared_connection_when_the_search_one_fails(tmp_path):
+    db = await open_database(tmp_path / "zones.sqlite3")
+    broken = sqlite3.connect(tmp_path / "empty.sqlite3")  # no zones table: every read fails
+    repo = ZoneRepository(db, broken)
+    try:
+        await repo.upsert_many([full_zone("a", 41.2, -73.2)])
+        found = await nearest_zones(repo, Point(41.0, -73.0), 1)
+        assert [match.zone.id for match in found] == ["a"]
+    finally:
+        repo.close()
+        await db.close()
+
+
+def test_no_search_connection_for_an_in_memory_database():
+    assert open_search_connection(":memory:") is None
