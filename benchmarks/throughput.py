@@ -1,12 +1,15 @@
 """Whole-stack throughput: location updates answered per second, SafeMeet against a bare bot.
 
-Both bots run as subprocesses, ``python -m bot`` and ``python -m benchmarks.bare_bot``, against
-the same loopback fake Bot API (tests/fakes/telegram_api.py), with PTB's defaults: long polling,
-getUpdates handing out up to 100 updates at a time, one update handled at a time. SafeMeet gets
-a database of synthetic zones (benchmarks/synthetic.py, with addresses), geocoding off and
-``SAFEMEET_MAX_SEND_RATE=0``; the bare bot answers every location with one fixed sendVenue.
+The bots run as subprocesses, ``python -m benchmarks.bare_bot`` and ``python -m bot`` twice,
+against the same loopback fake Bot API (tests/fakes/telegram_api.py), with long polling and
+getUpdates handing out up to 100 updates at a time. The bare bot has PTB's defaults (one update
+handled at a time) and answers every location with one fixed sendVenue. SafeMeet gets a
+database of synthetic zones (benchmarks/synthetic.py, with addresses), geocoding off and
+``SAFEMEET_MAX_SEND_RATE=0``; it runs once handling one update at a time like the bare bot
+(safemeet-seq, ``SAFEMEET_CONCURRENT_UPDATES=1``) and once as shipped (safemeet: chats side by
+side, each chat's updates in order).
 
-Each bot in turn (bare, safemeet, bare, safemeet, ...) is started, waited for until it polls,
+Each bot in turn (bare, safemeet-seq, safemeet, bare, ...) is started, waited for until it polls,
 warmed up and left to finish its start-up work in the background (until it idles), then
 measured twice:
 
@@ -56,9 +59,13 @@ from tests.fakes.updates import location_message
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "654321:BENCH-TOKEN"
-BOT_MODULES = {"bare": "benchmarks.bare_bot", "safemeet": "bot"}
-KINDS = ("bare", "safemeet")
-TEXTS_PER_ANSWER = {"bare": 0, "safemeet": 1}
+BOT_MODULES = {"bare": "benchmarks.bare_bot", "safemeet-seq": "bot", "safemeet": "bot"}
+# safemeet-seq handles one update at a time, as the bare bot (PTB's default) does; safemeet
+# runs as shipped, chats side by side (SAFEMEET_CONCURRENT_UPDATES, default 8).
+KINDS = ("bare", "safemeet-seq", "safemeet")
+SAFEMEET_KINDS = ("safemeet-seq", "safemeet")
+TEXTS_PER_ANSWER = {"bare": 0, "safemeet-seq": 1, "safemeet": 1}
+EXTRA_ENVIRONMENT = {"safemeet-seq": {"SAFEMEET_CONCURRENT_UPDATES": "1"}}
 TARGET_RATIO = 0.5
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 30.0
@@ -290,9 +297,10 @@ class BenchAPI(FakeTelegramAPI):
             await asyncio.wait_for(self._answer.wait(), within)
 
 
-def bot_environment(api: FakeTelegramAPI, db_path: Path) -> dict[str, str]:
+def bot_environment(api: FakeTelegramAPI, db_path: Path, kind: str) -> dict[str, str]:
     """The bot's environment: the fake API, the prepared database, no geocoder, no rate limit."""
     return {
+        **EXTRA_ENVIRONMENT.get(kind, {}),
         **os.environ,
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_URL": api.root_url,
@@ -469,13 +477,13 @@ async def run_bot(
 ) -> BotRun:
     """Start one bot on a fresh fake API (and a fresh copy of the database), drive it, check."""
     db_path = workdir / f"{kind}-{round_no}.sqlite3"
-    if kind == "safemeet":
+    if kind in SAFEMEET_KINDS:
         shutil.copyfile(db_template, db_path)
     log_path = workdir / f"{kind}-{round_no}.log"
     profile_path = profile / f"{kind}-{round_no}.prof" if profile else None
     async with BenchAPI(token=TOKEN) as api:
         with log_path.open("wb") as log:
-            process = await start_bot(kind, bot_environment(api, db_path), log, profile_path)
+            process = await start_bot(kind, bot_environment(api, db_path, kind), log, profile_path)
             try:
                 await wait_until_polling(api, process)
                 await drive(api, plan.warmup, len(plan.warmup), process.pid)
@@ -534,7 +542,7 @@ async def run_benchmark(
                 report.runs.append(run)
                 if not quiet:
                     print(
-                        f"round {round_no} {kind:8} {run.throughput.rate:8.1f} updates/s",
+                        f"round {round_no} {kind:12} {run.throughput.rate:8.1f} updates/s",
                         flush=True,
                     )
     return report
@@ -564,18 +572,23 @@ def summary(report: Report) -> dict[str, Any]:
                 run.throughput.per_update_ms(run.throughput.api_cpu_s) for run in runs
             ),
         }
-    bare, safemeet = bots["bare"]["median_rate"], bots["safemeet"]["median_rate"]
-    ratio = safemeet / bare if bare and safemeet is not None else None
-    per_round = [
-        s / b for b, s in zip(bots["bare"]["rates"], bots["safemeet"]["rates"], strict=True)
-    ]
+    ratios = {kind: _ratios(bots["bare"], bots[kind]) for kind in SAFEMEET_KINDS}
+    ratio = ratios["safemeet"]["ratio"]
     return {
         "bots": bots,
+        "ratios": ratios,
         "ratio": ratio,
-        "ratio_per_round": per_round,
+        "ratio_per_round": ratios["safemeet"]["per_round"],
         "target_ratio": TARGET_RATIO,
         "meets_target": ratio is not None and ratio >= TARGET_RATIO,
     }
+
+
+def _ratios(bare: dict[str, Any], bot: dict[str, Any]) -> dict[str, Any]:
+    """A bot's rate over the bare bot's: of the medians, and round by round."""
+    ratio = bot["median_rate"] / bare["median_rate"] if bare["median_rate"] else None
+    per_round = [b / a for a, b in zip(bare["rates"], bot["rates"], strict=True)]
+    return {"ratio": ratio, "per_round": per_round}
 
 
 def _ms(value: float | None) -> str:
@@ -590,26 +603,26 @@ def render(report: Report) -> str:
         f"machine: {machine_label(report.machine)}",
         f"{config.zones:,} synthetic zones; per bot and round: {config.warmup} warm-up updates, "
         f"{config.updates:,} queued at once (throughput), {config.latency_updates} one at a time "
-        f"(latency); {config.rounds} round(s), bots interleaved (bare, safemeet, ...); medians",
+        f"(latency); {config.rounds} round(s), bots interleaved ({', '.join(KINDS)}, ...); medians",
         "",
-        f"{'bot':10}{'updates/s':>11}  {'per round':24}{'latency ms':>11}"
+        f"{'bot':14}{'updates/s':>11}  {'per round':24}{'latency ms':>11}"
         f"{'bot CPU ms/upd':>16}{'fake API CPU ms/upd':>21}",
     ]
     for kind in KINDS:
         bot = result["bots"][kind]
         rounds = " ".join(f"{rate:.0f}" for rate in bot["rates"])
         lines.append(
-            f"{kind:10}{bot['median_rate']:11.1f}  {rounds:24}{_ms(bot['median_latency_ms']):>11}"
+            f"{kind:14}{bot['median_rate']:11.1f}  {rounds:24}{_ms(bot['median_latency_ms']):>11}"
             f"{_ms(bot['median_bot_cpu_ms_per_update']):>16}"
             f"{_ms(bot['median_api_cpu_ms_per_update']):>21}"
         )
-    per_round = " ".join(f"{ratio:.2f}" for ratio in result["ratio_per_round"])
     verdict = "meets" if result["meets_target"] else "BELOW"
-    lines += [
-        "",
-        f"SafeMeet / bare: {result['ratio']:.2f} (per round: {per_round}); "
-        f"target >= {TARGET_RATIO:.2f}: {verdict}",
-    ]
+    lines.append("")
+    for kind in SAFEMEET_KINDS:
+        ratios = result["ratios"][kind]
+        per_round = " ".join(f"{ratio:.2f}" for ratio in ratios["per_round"])
+        lines.append(f"{kind} / bare: {ratios['ratio']:.2f} (per round: {per_round})")
+    lines.append(f"target: safemeet (as shipped) / bare >= {TARGET_RATIO:.2f}: {verdict}")
     return "\n".join(lines)
 
 

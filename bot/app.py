@@ -19,6 +19,7 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.services import open_services
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_retry import RetryingRateLimiter
+from bot.update_processor import PerChatUpdateProcessor
 from handlers import register
 from handlers.outbox import JobQueueScheduler, TelegramOutbox
 
@@ -151,6 +152,12 @@ def build_application(
         .get_updates_request(AiohttpRequest(pool_size=1))
         .context_types(ContextTypes(context=SafeMeetContext, bot_data=BotData))
         .rate_limiter(rate_limiter)
+        # Chats side by side, each chat's updates in order (1: one update at a time).
+        .concurrent_updates(
+            PerChatUpdateProcessor(settings.concurrent_updates)
+            if settings.concurrent_updates > 1
+            else False
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

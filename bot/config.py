@@ -125,6 +125,7 @@ class Settings:
     webhook_secret: str = ""
     port: int = DEFAULT_PORT
     flood_limit: int = 30
+    concurrent_updates: int = 8
 
     @property
     def webhook_token(self) -> str:
@@ -168,4 +169,5 @@ class Settings:
             webhook_secret=_secret_setting(env),
             port=_int_setting(env, "PORT", DEFAULT_PORT, 1, 65535),
             flood_limit=_int_setting(env, "SAFEMEET_FLOOD_LIMIT", 30, 0, 10_000),
+            concurrent_updates=_int_setting(env, "SAFEMEET_CONCURRENT_UPDATES", 8, 1, 256),
         )

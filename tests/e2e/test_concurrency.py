@@ -1,0 +1,48 @@
+"""Users side by side: one slow lookup holds up nobody else; a chat's answers keep its order."""
+
+from __future__ import annotations
+
+import time
+
+from tests.fakes import updates
+from tests.fakes.nominatim import FakeNominatim
+from tests.fakes.telegram_api import FakeTelegramAPI, running_application
+
+SLOW_USER, QUICK_USER = 2001, 2002
+
+
+async def test_a_slow_address_lookup_holds_up_no_other_user(
+    make_app, telegram: FakeTelegramAPI, nominatim: FakeNominatim
+):
+    nominatim.mode, nominatim.slow_seconds = "slow", 3.0  # past the 1 s geocoder timeout
+    async with running_application(make_app()):
+        telegram.push_update(updates.text_message("300 Congress St, Bridgeport", user_id=SLOW_USER))
+        telegram.push_update(updates.location_message(41.18, -73.19, user_id=QUICK_USER))
+        start = time.monotonic()
+        await telegram.wait_for("sendVenue", chat_id=QUICK_USER, within=5)
+        quick_answered = time.monotonic() - start
+        assert not telegram.calls_of("sendMessage", chat_id=SLOW_USER)  # still looking up
+        slow = await telegram.wait_for("sendMessage", chat_id=SLOW_USER, within=5)
+    assert quick_answered < 0.9  # did not wait for the 1 s timeout of the other lookup
+    assert slow[0].params["text"]  # the slow user still gets a (polite) answer
+
+
+async def test_one_chats_answers_come_in_the_order_it_asked(app, telegram: FakeTelegramAPI):
+    asked = ["/tips", "06604", "/privacy", "K7K 4C2", "/help"]
+    for text in asked:
+        telegram.push_update(updates.text_message(text, user_id=SLOW_USER))
+    calls = await telegram.wait_for("sendMessage", chat_id=SLOW_USER, count=len(asked))
+    texts = [call.params["text"] for call in calls]
+    assert texts[0].startswith("<b>Meeting a stranger safely</b>")  # /tips
+    assert "near <b>06604</b>" in texts[1]
+    assert texts[2].startswith("<b>Privacy</b>")
+    assert "Kingston" in texts[3]
+    assert "/privacy" in texts[4]  # /help lists the commands
+
+
+async def test_one_update_at_a_time_when_configured(make_app, telegram: FakeTelegramAPI):
+    application = make_app(concurrent_updates=1)
+    assert application.update_processor.max_concurrent_updates == 1
+    async with running_application(application):
+        telegram.push_update(updates.location_message(41.18, -73.19, user_id=QUICK_USER))
+        await telegram.wait_for("sendVenue", chat_id=QUICK_USER)
