@@ -297,7 +297,7 @@ class BenchAPI(FakeTelegramAPI):
             await asyncio.wait_for(self._answer.wait(), within)
 
 
-def bot_environment(api: FakeTelegramAPI, db_path: Path, kind: str) -> dict[str, str]:
+def bot_environment(api: FakeTelegramAPI, db_path: Path, kind: str = "safemeet") -> dict[str, str]:
     """The bot's environment: the fake API, the prepared database, no geocoder, no rate limit."""
     return {
         **EXTRA_ENVIRONMENT.get(kind, {}),
