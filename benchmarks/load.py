@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from benchmarks.throughput import (
+    WARNING_MARKERS,
     BenchAPI,
     BenchmarkError,
     Config,
@@ -419,7 +420,8 @@ def rss_mb(pid: int) -> float | None:
 
 def log_warnings(log_path: Path) -> int:
     """How many warnings the bot logged."""
-    return sum(" WARNING " in line for line in log_path.read_text(errors="replace").splitlines())
+    lines = log_path.read_text(errors="replace").splitlines()
+    return sum(any(marker in line for marker in WARNING_MARKERS) for line in lines)
 
 
 async def push_and_wait(

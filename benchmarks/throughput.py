@@ -85,7 +85,15 @@ MAX_TARGET_LAT = 60.0
 MAX_TARGET_LON = 179.0
 METRES_PER_DEGREE = 111_320.0
 COORDINATE_TOLERANCE = 1e-6
-ERROR_MARKERS = ("Traceback", " ERROR ", " CRITICAL ")
+# Plain text (PTB's own start-up lines) and the bot's JSON lines (bot/logs.py).
+ERROR_MARKERS = (
+    "Traceback",
+    " ERROR ",
+    " CRITICAL ",
+    '"level": "error"',
+    '"level": "critical"',
+)
+WARNING_MARKERS = (" WARNING ", '"level": "warning"')
 
 
 class BenchmarkError(Exception):

@@ -24,7 +24,7 @@ from bot.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from bot.search import start_radius_for
 from bot.zones import Zone, bundled_zones
 from storage.community import ReportRepository, SuggestionRepository
-from storage.db import open_database
+from storage.db import open_database, write_transaction
 from storage.geocache import GeocodeCache
 from storage.meetups import MeetupRepository
 from storage.osm_cache import OsmStationCache
@@ -87,11 +87,13 @@ class Services:
         return zone
 
     async def forget_user(self, user_id: int) -> None:
-        """Delete everything stored about a user and stop their reminders."""
-        self.reminders.unschedule(await self.meetups.forget_user(user_id))
-        await self.searches.forget(user_id)
-        await self.community.forget(user_id)
-        await self.users.forget(user_id)
+        """Delete everything stored about a user, all or nothing, and stop their reminders."""
+        async with write_transaction(self.db):
+            reminder_ids = await self.meetups.forget_user(user_id)
+            await self.searches.forget(user_id)
+            await self.community.forget(user_id)
+            await self.users.forget(user_id)
+        self.reminders.unschedule(reminder_ids)
 
     async def close(self) -> None:
         """Close the geocoder's and Overpass's HTTP sessions and the database connections."""

@@ -17,7 +17,7 @@ from bot.i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from bot.services import Services
 from handlers.outbox import user_blocked
 from handlers.render import answer, send_reply, translator_for
-from storage.errors import StorageFault, abandon_transaction, classify
+from storage.errors import StorageFault, classify
 
 log = logging.getLogger(__name__)
 # Per process: at most one admin alert per ten minutes, the next one counting those held.
@@ -63,9 +63,6 @@ async def _log_failure(
         log.error("%s failed: %s", where, type(error).__name__, exc_info=error, extra=fields)
         return
     log.error("%s: %s failed", fault.value, where, extra={**fields, "fault": fault.name})
-    services = context.bot_data.services
-    if services is not None:  # a failed write may have left its transaction open
-        await abandon_transaction(services.db)
 
 
 async def _translator(update: Update, context: SafeMeetContext) -> Translator:

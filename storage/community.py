@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.community import Reason, Report, Status, Suggestion
+from storage.db import write_transaction
 
 _REPORT_COLUMNS = "id, user_id, zone_id, zone_name, reason, note, status, created_at, decided_at"
 _SUGGESTION_COLUMNS = "id, user_id, name, lat, lon, status, created_at, decided_at, zone_id"
@@ -62,24 +63,24 @@ class ReportRepository:
     async def add(self, report: Report, limit: int, since: datetime) -> Report | None:
         """Store a report unless its user filed ``limit`` or more since ``since`` (checked and
         written in one statement); returns it with its id, or None when over the limit."""
-        cursor = await self._db.execute(
-            "INSERT INTO community_reports (user_id, zone_id, zone_name, reason, note, status, "
-            "created_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM "
-            "community_reports WHERE user_id = ? AND created_at >= ?) < ?",
-            (
-                report.user_id,
-                report.zone_id,
-                report.zone_name,
-                report.reason.value,
-                report.note,
-                report.status.value,
-                _ts(report.created_at),
-                report.user_id,
-                _ts(since),
-                limit,
-            ),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "INSERT INTO community_reports (user_id, zone_id, zone_name, reason, note, status, "
+                "created_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM "
+                "community_reports WHERE user_id = ? AND created_at >= ?) < ?",
+                (
+                    report.user_id,
+                    report.zone_id,
+                    report.zone_name,
+                    report.reason.value,
+                    report.note,
+                    report.status.value,
+                    _ts(report.created_at),
+                    report.user_id,
+                    _ts(since),
+                    limit,
+                ),
+            )
         if cursor.rowcount != 1 or cursor.lastrowid is None:
             return None
         return await self.get(cursor.lastrowid)
@@ -129,29 +130,29 @@ class ReportRepository:
 
     async def decide(self, report_id: int, status: Status, at: datetime) -> bool:
         """Settle a pending report; False if it was not pending (gone or already decided)."""
-        cursor = await self._db.execute(
-            "UPDATE community_reports SET status = ?, decided_at = ? "
-            "WHERE id = ? AND status = 'pending'",
-            (status.value, _ts(at), report_id),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "UPDATE community_reports SET status = ?, decided_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (status.value, _ts(at), report_id),
+            )
         return cursor.rowcount == 1
 
     async def purge(self, decided_before: datetime, created_before: datetime) -> int:
         """Delete reports decided before ``decided_before`` or still pending from before
         ``created_before``; returns how many."""
-        cursor = await self._db.execute(
-            "DELETE FROM community_reports WHERE decided_at < ? "
-            "OR (status = 'pending' AND created_at < ?)",
-            (_ts(decided_before), _ts(created_before)),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "DELETE FROM community_reports WHERE decided_at < ? "
+                "OR (status = 'pending' AND created_at < ?)",
+                (_ts(decided_before), _ts(created_before)),
+            )
         return cursor.rowcount
 
     async def forget(self, user_id: int) -> None:
         """Delete every report of the user."""
-        await self._db.execute("DELETE FROM community_reports WHERE user_id = ?", (user_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute("DELETE FROM community_reports WHERE user_id = ?", (user_id,))
 
 
 class SuggestionRepository:
@@ -163,23 +164,23 @@ class SuggestionRepository:
     async def add(self, suggestion: Suggestion, limit: int, since: datetime) -> Suggestion | None:
         """Store a suggestion unless its user made ``limit`` or more since ``since`` (checked
         and written in one statement); returns it with its id, or None when over the limit."""
-        cursor = await self._db.execute(
-            "INSERT INTO community_suggestions (user_id, name, lat, lon, status, created_at) "
-            "SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM community_suggestions "
-            "WHERE user_id = ? AND created_at >= ?) < ?",
-            (
-                suggestion.user_id,
-                suggestion.name,
-                suggestion.lat,
-                suggestion.lon,
-                suggestion.status.value,
-                _ts(suggestion.created_at),
-                suggestion.user_id,
-                _ts(since),
-                limit,
-            ),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "INSERT INTO community_suggestions (user_id, name, lat, lon, status, created_at) "
+                "SELECT ?, ?, ?, ?, ?, ? WHERE (SELECT count(*) FROM community_suggestions "
+                "WHERE user_id = ? AND created_at >= ?) < ?",
+                (
+                    suggestion.user_id,
+                    suggestion.name,
+                    suggestion.lat,
+                    suggestion.lon,
+                    suggestion.status.value,
+                    _ts(suggestion.created_at),
+                    suggestion.user_id,
+                    _ts(since),
+                    limit,
+                ),
+            )
         if cursor.rowcount != 1 or cursor.lastrowid is None:
             return None
         return await self.get(cursor.lastrowid)
@@ -223,35 +224,37 @@ class SuggestionRepository:
         self, suggestion_id: int, status: Status, at: datetime, zone_id: str = ""
     ) -> bool:
         """Settle a pending suggestion (with the zone it became); False if it was not pending."""
-        cursor = await self._db.execute(
-            "UPDATE community_suggestions SET status = ?, decided_at = ?, zone_id = ? "
-            "WHERE id = ? AND status = 'pending'",
-            (status.value, _ts(at), zone_id or None, suggestion_id),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "UPDATE community_suggestions SET status = ?, decided_at = ?, zone_id = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (status.value, _ts(at), zone_id or None, suggestion_id),
+            )
         return cursor.rowcount == 1
 
     async def reopen(self, suggestion_id: int) -> None:
         """Put a suggestion back to pending (its approval failed half-way)."""
-        await self._db.execute(
-            "UPDATE community_suggestions SET status = 'pending', decided_at = NULL, "
-            "zone_id = NULL WHERE id = ?",
-            (suggestion_id,),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "UPDATE community_suggestions SET status = 'pending', decided_at = NULL, "
+                "zone_id = NULL WHERE id = ?",
+                (suggestion_id,),
+            )
 
     async def purge(self, decided_before: datetime, created_before: datetime) -> int:
         """Delete suggestions decided before ``decided_before`` or still pending from before
         ``created_before``; returns how many."""
-        cursor = await self._db.execute(
-            "DELETE FROM community_suggestions WHERE decided_at < ? "
-            "OR (status = 'pending' AND created_at < ?)",
-            (_ts(decided_before), _ts(created_before)),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "DELETE FROM community_suggestions WHERE decided_at < ? "
+                "OR (status = 'pending' AND created_at < ?)",
+                (_ts(decided_before), _ts(created_before)),
+            )
         return cursor.rowcount
 
     async def forget(self, user_id: int) -> None:
         """Delete every suggestion of the user."""
-        await self._db.execute("DELETE FROM community_suggestions WHERE user_id = ?", (user_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "DELETE FROM community_suggestions WHERE user_id = ?", (user_id,)
+            )

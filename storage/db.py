@@ -1,11 +1,17 @@
-"""Opening the SQLite database (WAL mode) and applying versioned migrations."""
+"""Opening the SQLite database (WAL mode), applying migrations, and write transactions."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -62,3 +68,44 @@ async def open_database(
         await db.close()
         raise
     return db
+
+
+_write_locks: WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = WeakKeyDictionary()
+# The connection whose write transaction the running task is inside, if any.
+_writing_on: ContextVar[aiosqlite.Connection | None] = ContextVar("writing_on", default=None)
+
+
+@asynccontextmanager
+async def write_transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
+    """One transaction of writes on ``db``: committed at the end, rolled back on any error.
+
+    The whole bot shares one connection, and every ``await`` lets another update or job run
+    its own statements on it: without this, they would join an open transaction, and one
+    task's rollback would silently undo another's writes, or one task's commit would commit
+    another's half-done work. So a write transaction holds the connection's lock from
+    ``BEGIN IMMEDIATE`` to its end. A task already inside one simply joins it (a repository
+    calling another), so nesting never deadlocks. Reads need no lock.
+    """
+    if _writing_on.get() is db:
+        yield db
+        return
+    lock = _write_locks.setdefault(db, asyncio.Lock())
+    async with lock:
+        await db.execute("BEGIN IMMEDIATE")
+        token = _writing_on.set(db)
+        try:
+            yield db
+            await db.commit()
+        except BaseException:
+            await _roll_back(db)
+            raise
+        finally:
+            _writing_on.reset(token)
+
+
+async def _roll_back(db: aiosqlite.Connection) -> None:
+    """Roll back after a failed write; a failure to do so is logged (the first error wins)."""
+    try:
+        await db.rollback()
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
+        log.warning("could not roll back a failed write: %s", type(exc).__name__)

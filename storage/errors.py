@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import Enum
 
-import aiosqlite
-
 log = logging.getLogger(__name__)
 
 
@@ -66,29 +64,16 @@ def classify(error: BaseException | None) -> StorageFault | None:
     return None
 
 
-async def abandon_transaction(db: aiosqlite.Connection) -> None:
-    """Roll back a transaction a failed write left open.
-
-    Python's sqlite3 opens a transaction before a write and keeps it open when the write
-    fails; the next read would then pin an old snapshot, and once another writer commits,
-    every later write of this connection would fail (SQLITE_BUSY_SNAPSHOT) until a rollback.
-    """
-    if not db.in_transaction:
-        return
-    try:
-        await db.rollback()
-    except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
-        log.warning("could not roll back after a database fault: %s", type(exc).__name__)
-
-
 @asynccontextmanager
-async def best_effort(db: aiosqlite.Connection, what: str) -> AsyncIterator[None]:
-    """Run a write that may be skipped: on a storage fault, log it, roll back and go on."""
+async def best_effort(what: str) -> AsyncIterator[None]:
+    """Run a write that may be skipped: on a storage fault, log it and go on.
+
+    The write is a write_transaction, which has rolled itself back by then.
+    """
     try:
         yield
     except sqlite3.Error as exc:
         fault = classify(exc)
         if fault is None:
             raise
-        await abandon_transaction(db)
         log.warning("%s: %s not saved", fault.value, what, extra={"fault": fault.name})

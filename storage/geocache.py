@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage.db import write_transaction
 from storage.errors import best_effort
 
 
@@ -45,16 +46,16 @@ class GeocodeCache:
     async def purge(self, hit_max_age_s: float, miss_max_age_s: float) -> int:
         """Delete answers too old to be used again; returns how many were deleted."""
         now = time.time()
-        cursor = await self._db.execute(
-            "DELETE FROM geocode_cache WHERE created_at < ? OR (found = 0 AND created_at < ?)",
-            (now - hit_max_age_s, now - miss_max_age_s),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "DELETE FROM geocode_cache WHERE created_at < ? OR (found = 0 AND created_at < ?)",
+                (now - hit_max_age_s, now - miss_max_age_s),
+            )
         return cursor.rowcount
 
     async def put(self, query: str, place: CachedPlace) -> None:
         """Store an answer (a hit or a miss) for the query; skipped if the database cannot write."""
-        async with best_effort(self._db, "geocoder answer"):
+        async with best_effort("geocoder answer"), write_transaction(self._db):
             await self._db.execute(
                 "INSERT OR REPLACE INTO geocode_cache "
                 "(query, found, lat, lon, label, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -68,4 +69,3 @@ class GeocodeCache:
                     time.time(),
                 ),
             )
-            await self._db.commit()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from bot.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
+from storage.db import write_transaction
 
 _MEETUP_COLUMNS = (
     "id, user_id, chat_id, zone_id, zone_name, zone_address, lat, lon, country, timezone, "
@@ -81,7 +82,7 @@ class MeetupRepository:
 
     async def create(self, meetup: Meetup, reminders: Sequence[Reminder]) -> Meetup:
         """Store a meetup and its reminders in one transaction; returns it with its id."""
-        try:
+        async with write_transaction(self._db):
             cursor = await self._db.execute(
                 "INSERT INTO meetups (user_id, chat_id, zone_id, zone_name, zone_address, lat, "
                 "lon, country, timezone, starts_at, note, language, status, created_at) "
@@ -106,10 +107,6 @@ class MeetupRepository:
             meetup_id = cursor.lastrowid
             assert meetup_id is not None
             await self._insert_reminders(meetup_id, reminders)
-            await self._db.commit()
-        except BaseException:
-            await self._db.rollback()
-            raise
         stored = await self.get(meetup_id)
         assert stored is not None
         return stored
@@ -187,6 +184,7 @@ class MeetupRepository:
             return [_reminder(row) for row in await cursor.fetchall()]
 
     async def _cancel_pending(self, where: str, params: tuple) -> list[int]:
+        """Cancel the pending reminders of the meetups ``where`` selects (inside a write)."""
         async with self._db.execute(
             f"SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
             f"WHERE r.state = 'pending' AND {where}",
@@ -201,9 +199,11 @@ class MeetupRepository:
 
     async def cancel(self, meetup_id: int) -> list[int]:
         """Cancel a meetup and its pending reminders; returns the cancelled reminder ids."""
-        ids = await self._cancel_pending("m.id = ?", (meetup_id,))
-        await self._db.execute("UPDATE meetups SET status = 'cancelled' WHERE id = ?", (meetup_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            ids = await self._cancel_pending("m.id = ?", (meetup_id,))
+            await self._db.execute(
+                "UPDATE meetups SET status = 'cancelled' WHERE id = ?", (meetup_id,)
+            )
         return ids
 
     async def reschedule(
@@ -213,83 +213,76 @@ class MeetupRepository:
 
         Returns the ids of the cancelled reminders.
         """
-        try:
+        async with write_transaction(self._db):
             ids = await self._cancel_pending("m.id = ?", (meetup_id,))
             await self._db.execute(
                 "UPDATE meetups SET starts_at = ? WHERE id = ?", (_ts(starts_at), meetup_id)
             )
             await self._insert_reminders(meetup_id, reminders)
-            await self._db.commit()
-        except BaseException:
-            await self._db.rollback()
-            raise
         return ids
 
     async def cancel_user_reminders(self, user_id: int) -> list[int]:
         """Cancel every pending reminder of a user (they blocked the bot)."""
-        ids = await self._cancel_pending("m.user_id = ?", (user_id,))
-        await self._db.commit()
-        return ids
+        async with write_transaction(self._db):
+            return await self._cancel_pending("m.user_id = ?", (user_id,))
 
     async def claim(self, reminder_id: int) -> bool:
         """Move a reminder from pending to sending; False if someone else got there first."""
-        cursor = await self._db.execute(
-            "UPDATE reminders SET state = 'sending', updated_at = ? "
-            "WHERE id = ? AND state = 'pending'",
-            (datetime.now(UTC).timestamp(), reminder_id),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute(
+                "UPDATE reminders SET state = 'sending', updated_at = ? "
+                "WHERE id = ? AND state = 'pending'",
+                (datetime.now(UTC).timestamp(), reminder_id),
+            )
         return cursor.rowcount == 1
 
     async def settle(self, reminder_id: int, state: ReminderState) -> None:
         """Record how a reminder ended (sent, missed, skipped, cancelled)."""
-        await self._db.execute(
-            "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
-            (state.value, datetime.now(UTC).timestamp(), reminder_id),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
+                (state.value, datetime.now(UTC).timestamp(), reminder_id),
+            )
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
         """Put a claimed reminder back to pending with a new due time (a failed send)."""
-        await self._db.execute(
-            "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
-            (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
+                (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
+            )
 
     async def recover_interrupted(self) -> list[int]:
         """Reminders left 'sending' by a crash: they may have gone out, so count them as sent
         (never a duplicate). Returns their ids."""
-        async with self._db.execute("SELECT id FROM reminders WHERE state = 'sending'") as cursor:
-            ids = [int(row[0]) for row in await cursor.fetchall()]
-        if ids:
+        async with write_transaction(self._db):
+            rows = await self._db.execute_fetchall(
+                "SELECT id FROM reminders WHERE state = 'sending'"
+            )
             await self._db.execute("UPDATE reminders SET state = 'sent' WHERE state = 'sending'")
-            await self._db.commit()
-        return ids
+        return [int(row[0]) for row in rows]
 
     async def purge_started_before(self, cutoff: datetime) -> list[int]:
         """Delete meetups (and their reminders) that started before ``cutoff``.
 
         Returns the ids of pending reminders that went with them.
         """
-        async with self._db.execute(
-            "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
-            "WHERE m.starts_at < ? AND r.state = 'pending'",
-            (_ts(cutoff),),
-        ) as cursor:
-            ids = [int(row[0]) for row in await cursor.fetchall()]
-        await self._db.execute("DELETE FROM meetups WHERE starts_at < ?", (_ts(cutoff),))
-        await self._db.commit()
-        return ids
+        async with write_transaction(self._db):
+            rows = await self._db.execute_fetchall(
+                "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
+                "WHERE m.starts_at < ? AND r.state = 'pending'",
+                (_ts(cutoff),),
+            )
+            await self._db.execute("DELETE FROM meetups WHERE starts_at < ?", (_ts(cutoff),))
+        return [int(row[0]) for row in rows]
 
     async def forget_user(self, user_id: int) -> list[int]:
         """Delete every meetup of the user; returns the ids of pending reminders deleted."""
-        async with self._db.execute(
-            "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
-            "WHERE m.user_id = ? AND r.state = 'pending'",
-            (user_id,),
-        ) as cursor:
-            ids = [int(row[0]) for row in await cursor.fetchall()]
-        await self._db.execute("DELETE FROM meetups WHERE user_id = ?", (user_id,))
-        await self._db.commit()
-        return ids
+        async with write_transaction(self._db):
+            rows = await self._db.execute_fetchall(
+                "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
+                "WHERE m.user_id = ? AND r.state = 'pending'",
+                (user_id,),
+            )
+            await self._db.execute("DELETE FROM meetups WHERE user_id = ?", (user_id,))
+        return [int(row[0]) for row in rows]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.zones import Zone, ZoneKind
+from storage.db import write_transaction
 
 _COLUMNS = (
     "id, name, kind, lat, lon, address, city, region, country, postal_code, opening_hours, "
@@ -99,7 +100,7 @@ class OsmStationCache:
 
     async def store(self, area: str, stations: Sequence[Zone], fetched_at: float) -> None:
         """Replace an area's stations (none is a valid answer), in one transaction."""
-        try:
+        async with write_transaction(self._db):
             await self._db.execute("DELETE FROM osm_stations WHERE area = ?", (area,))
             await self._db.execute(
                 "INSERT INTO osm_areas (area, fetched_at) VALUES (?, ?) "
@@ -107,10 +108,6 @@ class OsmStationCache:
                 (area, fetched_at),
             )
             await self._db.executemany(_INSERT, [_station_params(area, z) for z in stations])
-            await self._db.commit()
-        except BaseException:
-            await self._db.rollback()
-            raise
 
     async def station(self, zone_id: str) -> Zone | None:
         """The most recently fetched copy of a station, by its id (``osm-node-123``)."""
@@ -124,7 +121,7 @@ class OsmStationCache:
 
     async def purge(self, fetched_before: float) -> int:
         """Delete the areas fetched before a time, with their stations; returns how many."""
-        try:
+        async with write_transaction(self._db):
             await self._db.execute(
                 "DELETE FROM osm_stations WHERE area IN "
                 "(SELECT area FROM osm_areas WHERE fetched_at < ?)",
@@ -133,8 +130,4 @@ class OsmStationCache:
             cursor = await self._db.execute(
                 "DELETE FROM osm_areas WHERE fetched_at < ?", (fetched_before,)
             )
-            await self._db.commit()
-        except BaseException:
-            await self._db.rollback()
-            raise
         return cursor.rowcount

@@ -6,6 +6,7 @@ import time
 
 import aiosqlite
 
+from storage.db import write_transaction
 from storage.errors import best_effort
 
 LAST_SEARCH_TTL_S = 24 * 3600.0
@@ -19,13 +20,12 @@ class LastSearchRepository:
 
     async def remember(self, user_id: int, zone_ids: list[str]) -> None:
         """Replace the user's last search; skipped (and logged) if the database cannot write."""
-        async with best_effort(self._db, "last search"):
+        async with best_effort("last search"), write_transaction(self._db):
             await self._db.execute(
                 "INSERT OR REPLACE INTO last_searches (user_id, zone_ids, created_at) "
                 "VALUES (?, ?, ?)",
                 (user_id, "\n".join(zone_ids), time.time()),
             )
-            await self._db.commit()
 
     async def recall(self, user_id: int) -> list[str]:
         """Zone ids of the user's last search if it is less than a day old, nearest first."""
@@ -39,12 +39,12 @@ class LastSearchRepository:
 
     async def purge(self) -> None:
         """Delete searches older than a day."""
-        await self._db.execute(
-            "DELETE FROM last_searches WHERE created_at < ?", (time.time() - LAST_SEARCH_TTL_S,)
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "DELETE FROM last_searches WHERE created_at < ?", (time.time() - LAST_SEARCH_TTL_S,)
+            )
 
     async def forget(self, user_id: int) -> None:
         """Delete the user's last search."""
-        await self._db.execute("DELETE FROM last_searches WHERE user_id = ?", (user_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute("DELETE FROM last_searches WHERE user_id = ?", (user_id,))

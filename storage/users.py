@@ -7,6 +7,8 @@ from collections import OrderedDict
 
 import aiosqlite
 
+from storage.db import write_transaction
+
 # Languages looked up lately, so a busy bot does not read the same row for every message.
 CACHE_SIZE = 10_000
 
@@ -44,21 +46,21 @@ class UserRepository:
         """Store (or replace) the user's language choice."""
         self._writes += 1
         self._cache.pop(user_id, None)
-        await self._db.execute(
-            "INSERT INTO users (user_id, language, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
-            "updated_at = excluded.updated_at",
-            (user_id, language, time.time()),
-        )
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute(
+                "INSERT INTO users (user_id, language, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
+                "updated_at = excluded.updated_at",
+                (user_id, language, time.time()),
+            )
         self._remember(user_id, language)
 
     async def forget(self, user_id: int) -> None:
         """Delete everything stored about the user."""
         self._writes += 1
         self._cache.pop(user_id, None)
-        await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         self._remember(user_id, None)
 
     def _remember(self, user_id: int, language: str | None) -> None:

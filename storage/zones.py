@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.geo import Box
 from bot.zones import Zone, ZoneKind
+from storage.db import write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +139,8 @@ class ZoneRepository:
 
     async def upsert_many(self, zones: Iterable[Zone]) -> None:
         """Insert or update zones by their stable id, in one transaction."""
-        await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
 
     async def import_zones(
         self, zones: Sequence[Zone], dry_run: bool = False
@@ -150,26 +151,13 @@ class ZoneRepository:
         a zone's other columns (``hidden``, say) are left as they are. With ``dry_run`` the
         counts are those the import would give, and nothing is written.
         """
-        if not self._db.in_transaction:
-            await self._db.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
-        try:
-            stored = await self._stored_params()
-            added, updated = [], []
-            for params in map(_zone_params, zones):
-                old = stored.get(params[0])
-                if old is None:
-                    added.append(params)
-                elif old != params:
-                    updated.append(params)
-            if dry_run:
-                await self._db.rollback()
-            else:
+        if dry_run:
+            added, updated = _changes(await self._stored_params(), zones)
+        else:
+            async with write_transaction(self._db):
+                added, updated = _changes(await self._stored_params(), zones)
                 await self._insert_new(added)
                 await self._db.executemany(_UPSERT, updated)
-                await self._db.commit()
-        except BaseException:
-            await self._db.rollback()
-            raise
         return len(added), len(updated), len(zones) - len(added) - len(updated)
 
     async def _stored_params(self) -> dict[str, tuple]:
@@ -226,14 +214,14 @@ class ZoneRepository:
     async def hide(self, zone_id: str) -> bool:
         """Hide a zone from every search (the R*Tree triggers drop it from the index);
         False when no stored zone has this id. Hiding a hidden zone again is fine."""
-        cursor = await self._db.execute("UPDATE zones SET hidden = 1 WHERE id = ?", (zone_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute("UPDATE zones SET hidden = 1 WHERE id = ?", (zone_id,))
         return cursor.rowcount == 1
 
     async def show(self, zone_id: str) -> bool:
         """Make a hidden zone searchable again; False when no stored zone has this id."""
-        cursor = await self._db.execute("UPDATE zones SET hidden = 0 WHERE id = ?", (zone_id,))
-        await self._db.commit()
+        async with write_transaction(self._db):
+            cursor = await self._db.execute("UPDATE zones SET hidden = 0 WHERE id = ?", (zone_id,))
         return cursor.rowcount == 1
 
     async def hidden_zones(self) -> list[Zone]:
@@ -341,6 +329,18 @@ class ZoneReader:
         if not boxes:
             return []
         return self._conn.execute(*_boxes_sql(query, boxes, limit)).fetchall()
+
+
+def _changes(stored: dict[str, tuple], zones: Sequence[Zone]) -> tuple[list[tuple], list[tuple]]:
+    """Parameters of the zones that are new, and of those that differ from what is stored."""
+    added, updated = [], []
+    for params in map(_zone_params, zones):
+        old = stored.get(params[0])
+        if old is None:
+            added.append(params)
+        elif old != params:
+            updated.append(params)
+    return added, updated
 
 
 def open_search_connection(path: Path | str) -> sqlite3.Connection | None:

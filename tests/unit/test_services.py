@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -46,3 +47,24 @@ async def test_a_failed_start_closes_the_database_again(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError):
         await open_services(_settings(tmp_path))
     assert _threads_left(before) == set()
+
+
+async def test_forgetting_a_user_is_all_or_nothing(tmp_path, monkeypatch):
+    services = await open_services(_settings(tmp_path))
+    try:
+        await services.users.set_language(7, "fr")
+        await services.searches.remember(7, ["bpt-hq"])
+
+        async def disk_fails(user_id: int) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(services.users, "forget", disk_fails)  # the last step fails
+        with pytest.raises(sqlite3.OperationalError):
+            await services.forget_user(7)
+        assert await services.searches.recall(7) == ["bpt-hq"]  # the earlier steps undone
+        monkeypatch.undo()
+        await services.forget_user(7)
+        assert await services.searches.recall(7) == []
+        assert await services.users.language(7) is None
+    finally:
+        await services.close()

@@ -9,8 +9,8 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.db import open_database
-from storage.errors import StorageFault, abandon_transaction, best_effort, classify
+from storage.db import open_database, write_transaction
+from storage.errors import StorageFault, best_effort, classify
 from storage.users import UserRepository
 
 
@@ -84,27 +84,26 @@ def test_messages_without_codes_and_wrapped_errors():
     assert classify(None) is None
 
 
-async def test_abandoning_the_failed_transaction_heals_the_connection(db, tmp_path):
-    """Without the rollback, every write after the other writer's commit fails for good."""
+async def test_a_failed_write_leaves_no_transaction_open(db, tmp_path):
+    """A write left open after a fault would pin an old snapshot for every later read, and
+    once the other writer committed, every write of this connection would fail for good
+    (SQLITE_BUSY_SNAPSHOT). write_transaction rolls back, so the next write just works."""
     users = UserRepository(db)
     other = lock(tmp_path / "faults.sqlite3")
     with pytest.raises(sqlite3.OperationalError):
         await users.set_language(2, "es")
-    assert db.in_transaction
-    assert await users.language(5) is None  # a read now pins the snapshot of the open transaction
+    assert not db.in_transaction
+    assert await users.language(5) is None
     other.commit()
     other.close()
-    with pytest.raises(sqlite3.OperationalError):  # SQLITE_BUSY_SNAPSHOT, lock or no lock
-        await users.set_language(2, "es")
-    await abandon_transaction(db)
-    assert not db.in_transaction
     await users.set_language(2, "es")
-    assert await users.language(1) == "fr"
+    assert await users.language(2) == "es"
+    assert await users.language(1) == "fr"  # the other writer's row is seen: no old snapshot
 
 
 async def test_best_effort_skips_a_write_on_a_fault_and_raises_anything_else(db, caplog):
     await db.execute("PRAGMA query_only = 1")
-    async with best_effort(db, "last search"):
+    async with best_effort("last search"), write_transaction(db):
         await db.execute("INSERT INTO users (user_id, language, updated_at) VALUES (4, 'en', 0)")
     assert not db.in_transaction
     assert "database read-only: last search not saved" in caplog.text
@@ -115,7 +114,7 @@ async def test_best_effort_skips_a_write_on_a_fault_and_raises_anything_else(db,
 
 async def insert_twice(db: aiosqlite.Connection) -> None:
     """A constraint error is a bug, not a fault: best_effort lets it through."""
-    async with best_effort(db, "user"):
+    async with best_effort("user"), write_transaction(db):
         for _ in range(2):
             await db.execute(
                 "INSERT INTO users (user_id, language, updated_at) VALUES (4, 'en', 0)"
