@@ -78,7 +78,12 @@ class LiveStations:
 
 def from_openstreetmap(zone: Zone) -> bool:
     """True for a zone whose data comes from OpenStreetMap (needs the ODbL attribution)."""
-    return zone.id.startswith(OSM_ID_PREFIX)
+    return is_openstreetmap_id(zone.id)
+
+
+def is_openstreetmap_id(zone_id: str) -> bool:
+    """True for the id of a live OpenStreetMap station (``osm-node-123``)."""
+    return zone_id.startswith(OSM_ID_PREFIX)
 
 
 def area_for(point: Point, radius_m: float) -> Area:

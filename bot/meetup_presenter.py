@@ -11,8 +11,16 @@ from babel.dates import format_skeleton, format_time, format_timedelta
 
 from bot.guidance import emergency_number
 from bot.i18n import N_, Translator
+from bot.live_zones import is_openstreetmap_id
 from bot.meetups import CHECKIN_AFTER, Meetup, PlanProblem, Reminder, ReminderKind, ReminderState
-from bot.presenter import ChoiceButton, LinkButton, Pin, Reply, directions_url_for
+from bot.presenter import (
+    ChoiceButton,
+    LinkButton,
+    Pin,
+    Reply,
+    directions_url_for,
+    osm_attribution,
+)
 from bot.when import WhenProblem
 
 # Callback data: "<prefix><id>"; every handler re-checks ownership before acting.
@@ -127,7 +135,7 @@ def meetup_card(
                 "open 24/7, lit and watched by cameras."
             )
         )
-    lines += ["", _reminder_schedule(reminders, tr)]
+    lines += ["", _reminder_schedule(reminders, tr), *_attribution(meetup, tr)]
     choices = (
         ChoiceButton(tr._("📤 Share plan"), f"{SHARE}{meetup.id}"),
         ChoiceButton(tr._("🕒 Change time"), f"{CHANGE_TIME}{meetup.id}"),
@@ -135,6 +143,11 @@ def meetup_card(
     )
     links = (LinkButton(tr._("🧭 Directions"), directions_url_for(meetup.lat, meetup.lon)),)
     return Reply("\n".join(lines), links=links, choices=choices)
+
+
+def _attribution(meetup: Meetup, tr: Translator) -> list[str]:
+    """The OpenStreetMap attribution, when the meetup place's data comes from there."""
+    return ["", osm_attribution(tr)] if is_openstreetmap_id(meetup.zone_id) else []
 
 
 def _checklist(meetup: Meetup, tr: Translator) -> str:
@@ -159,7 +172,7 @@ def reminder_reply(meetup: Meetup, time_left: timedelta, tr: Translator) -> Repl
     ]
     if meetup.note:
         lines.append("📝 " + escape(meetup.note))
-    lines += ["", _checklist(meetup, tr)]
+    lines += ["", _checklist(meetup, tr), *_attribution(meetup, tr)]
     return Reply("\n".join(lines), pins=(_pin(meetup, tr),))
 
 
@@ -216,6 +229,7 @@ def share_plan_reply(meetup: Meetup, tr: Translator) -> Reply:
     lines += [
         f'🗺 <a href="{escape(url)}">' + tr._("Map") + "</a>",
         tr._("If you do not hear from me by then, call me."),
+        *_attribution(meetup, tr),
     ]
     return Reply("\n".join(lines))
 
