@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import write_transaction
+from storage.db import write_one, write_transaction
 from storage.errors import best_effort
 
 
@@ -55,8 +55,9 @@ class GeocodeCache:
 
     async def put(self, query: str, place: CachedPlace) -> None:
         """Store an answer (a hit or a miss) for the query; skipped if the database cannot write."""
-        async with best_effort("geocoder answer"), write_transaction(self._db):
-            await self._db.execute(
+        async with best_effort("geocoder answer"):
+            await write_one(
+                self._db,
                 "INSERT OR REPLACE INTO geocode_cache "
                 "(query, found, lat, lon, label, country, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (

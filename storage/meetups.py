@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from bot.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
-from storage.db import write_transaction
+from storage.db import write_one, write_transaction
 
 _MEETUP_COLUMNS = (
     "id, user_id, chat_id, zone_id, zone_name, zone_address, lat, lon, country, timezone, "
@@ -228,29 +228,29 @@ class MeetupRepository:
 
     async def claim(self, reminder_id: int) -> bool:
         """Move a reminder from pending to sending; False if someone else got there first."""
-        async with write_transaction(self._db):
-            cursor = await self._db.execute(
-                "UPDATE reminders SET state = 'sending', updated_at = ? "
-                "WHERE id = ? AND state = 'pending'",
-                (datetime.now(UTC).timestamp(), reminder_id),
-            )
-        return cursor.rowcount == 1
+        rowcount, _ = await write_one(
+            self._db,
+            "UPDATE reminders SET state = 'sending', updated_at = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (datetime.now(UTC).timestamp(), reminder_id),
+        )
+        return rowcount == 1
 
     async def settle(self, reminder_id: int, state: ReminderState) -> None:
         """Record how a reminder ended (sent, missed, skipped, cancelled)."""
-        async with write_transaction(self._db):
-            await self._db.execute(
-                "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
-                (state.value, datetime.now(UTC).timestamp(), reminder_id),
-            )
+        await write_one(
+            self._db,
+            "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
+            (state.value, datetime.now(UTC).timestamp(), reminder_id),
+        )
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
         """Put a claimed reminder back to pending with a new due time (a failed send)."""
-        async with write_transaction(self._db):
-            await self._db.execute(
-                "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
-                (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
-            )
+        await write_one(
+            self._db,
+            "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
+            (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
+        )
 
     async def recover_interrupted(self) -> list[int]:
         """Reminders left 'sending' by a crash: they may have gone out, so count them as sent

@@ -6,7 +6,7 @@ import time
 
 import aiosqlite
 
-from storage.db import write_transaction
+from storage.db import write_one, write_transaction
 from storage.errors import best_effort
 
 LAST_SEARCH_TTL_S = 24 * 3600.0
@@ -20,8 +20,9 @@ class LastSearchRepository:
 
     async def remember(self, user_id: int, zone_ids: list[str]) -> None:
         """Replace the user's last search; skipped (and logged) if the database cannot write."""
-        async with best_effort("last search"), write_transaction(self._db):
-            await self._db.execute(
+        async with best_effort("last search"):
+            await write_one(
+                self._db,
                 "INSERT OR REPLACE INTO last_searches (user_id, zone_ids, created_at) "
                 "VALUES (?, ?, ?)",
                 (user_id, "\n".join(zone_ids), time.time()),

@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 import aiosqlite
 
-from storage.db import write_transaction
+from storage.db import write_one, write_transaction
 
 # Languages looked up lately, so a busy bot does not read the same row for every message.
 CACHE_SIZE = 10_000
@@ -46,13 +46,13 @@ class UserRepository:
         """Store (or replace) the user's language choice."""
         self._writes += 1
         self._cache.pop(user_id, None)
-        async with write_transaction(self._db):
-            await self._db.execute(
-                "INSERT INTO users (user_id, language, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
-                "updated_at = excluded.updated_at",
-                (user_id, language, time.time()),
-            )
+        await write_one(
+            self._db,
+            "INSERT INTO users (user_id, language, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
+            "updated_at = excluded.updated_at",
+            (user_id, language, time.time()),
+        )
         self._remember(user_id, language)
 
     async def forget(self, user_id: int) -> None:

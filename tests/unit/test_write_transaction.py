@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from storage.db import open_database, write_transaction
+from storage.db import open_database, write_at_once, write_one, write_transaction
 
 
 @pytest.fixture
@@ -154,3 +155,85 @@ async def test_each_connection_has_its_own_lock(db, tmp_path):
         assert await names(db) == ["here"]
     finally:
         await other.close()
+
+
+async def test_a_one_round_trip_write_waits_for_an_open_transaction(db):
+    written = asyncio.Event()
+
+    async def half_way() -> None:
+        async with write_transaction(db):
+            await db.execute("INSERT INTO items (name) VALUES ('half')")
+            written.set()
+            await asyncio.sleep(0.05)
+            raise RuntimeError("half-way")
+
+    async def failing() -> None:
+        with pytest.raises(RuntimeError, match="half-way"):
+            await half_way()
+
+    async def quick() -> None:
+        await written.wait()
+        rowcount, _ = await write_one(db, "INSERT INTO items (name) VALUES ('quick')")
+        assert rowcount == 1
+
+    await asyncio.gather(failing(), quick())
+    assert await names(db) == ["quick"]
+
+
+async def test_a_failed_one_round_trip_write_rolls_back(db):
+    def two_then_fail(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO items (name) VALUES ('one')")
+        conn.execute("INSERT INTO items (name) VALUES ('one')")  # UNIQUE fails
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await write_at_once(db, two_then_fail)
+    assert not db.in_transaction
+    assert await names(db) == []
+
+
+async def test_a_one_round_trip_write_joins_the_tasks_transaction(db):
+    async def outer() -> None:
+        async with write_transaction(db):
+            await asyncio.wait_for(write_one(db, "INSERT INTO items (name) VALUES ('in')"), 2)
+            raise RuntimeError("outer")
+
+    with pytest.raises(RuntimeError, match="outer"):
+        await outer()
+    assert await names(db) == []
+
+
+async def test_one_round_trip_writes_and_transactions_mixed_all_land_whole(db):
+    """One-round-trip writes skip the lock when it is free; they must still never land
+    inside another task's open transaction."""
+
+    async def with_parts(number: int) -> None:
+        async with write_transaction(db):
+            cursor = await db.execute("INSERT INTO items (name) VALUES (?)", (f"t{number:03}",))
+            await asyncio.sleep(0)
+            await db.executemany(
+                "INSERT INTO parts (item_id, n) VALUES (?, ?)",
+                [(cursor.lastrowid, n) for n in range(2)],
+            )
+            if number % 10 == 0:
+                raise RuntimeError("undone")
+
+    async def single(number: int) -> None:
+        await write_one(db, "INSERT INTO items (name) VALUES (?)", (f"s{number:03}",))
+
+    async def either(number: int) -> None:
+        if number % 2:
+            await single(number)
+            return
+        with suppress(RuntimeError):
+            await with_parts(number)
+
+    await asyncio.gather(*(either(number) for number in range(200)))
+    stored = await names(db)
+    assert len([name for name in stored if name.startswith("s")]) == 100
+    assert len([name for name in stored if name.startswith("t")]) == 80  # 20 were undone
+    rows = await db.execute_fetchall(
+        "SELECT count(*) FROM parts AS p LEFT JOIN items AS i ON i.id = p.item_id "
+        "WHERE i.name IS NULL OR i.name NOT LIKE 't%'"
+    )
+    assert next(iter(rows))[0] == 0  # no part of an undone or foreign item
+    assert not db.in_transaction
