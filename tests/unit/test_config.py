@@ -96,3 +96,11 @@ def test_bad_webhook_and_flood_values_are_refused(environ):
 def test_flood_limit_default_and_off():
     assert Settings.from_env({}).flood_limit == 30
     assert Settings.from_env({"SAFEMEET_FLOOD_LIMIT": "0"}).flood_limit == 0
+
+
+def test_concurrent_updates_default_custom_and_bad_values():
+    assert Settings.from_env({}).concurrent_updates == 8
+    assert Settings.from_env({"SAFEMEET_CONCURRENT_UPDATES": "1"}).concurrent_updates == 1
+    for bad in ("0", "257", "many"):
+        with pytest.raises(ConfigError, match="SAFEMEET_CONCURRENT_UPDATES"):
+            Settings.from_env({"SAFEMEET_CONCURRENT_UPDATES": bad})
