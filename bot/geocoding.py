@@ -1,7 +1,8 @@
 """Free-form places ("300 Congress St, Bridgeport") to positions, via a Nominatim server.
 
 Follows Nominatim's usage policy: an identifying User-Agent, at most one request a second,
-and every answer (hits and misses) cached in SQLite.
+and every answer (hits and misses) cached in SQLite. A circuit breaker stops asking a server
+that keeps failing, so that while it is down nobody waits for its timeout.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from aiolimiter import AsyncLimiter
 from geopy.adapters import AioHTTPAdapter
 from geopy.exc import GeopyError
-from geopy.extra.rate_limiter import AsyncRateLimiter
 from geopy.geocoders import Nominatim
 
+from bot.breaker import CircuitBreaker
 from bot.geo import InvalidCoordinates, Point
 from storage.geocache import CachedPlace, GeocodeCache
 
@@ -46,17 +48,23 @@ def normalize_query(text: str) -> str:
 
 
 class PlaceGeocoder:
-    """Nominatim through geopy with a rate limit, a timeout and a SQLite cache."""
+    """Nominatim through geopy with a rate limit, a timeout, a breaker and a SQLite cache."""
 
     def __init__(
-        self, url: str, cache: GeocodeCache, *, timeout: float = 5.0, min_delay_s: float = 1.0
+        self,
+        url: str,
+        cache: GeocodeCache,
+        *,
+        timeout: float = 5.0,
+        min_delay_s: float = 1.0,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self._url = url
         self._cache = cache
         self._timeout = timeout
-        self._min_delay_s = min_delay_s
+        self._pace = AsyncLimiter(1, min_delay_s) if min_delay_s > 0 else None
+        self._breaker = breaker or CircuitBreaker(failures=3, cooldown_s=60.0)
         self._nominatim: Nominatim | None = None
-        self._limited: AsyncRateLimiter | None = None
 
     @property
     def enabled(self) -> bool:
@@ -76,12 +84,6 @@ class PlaceGeocoder:
             adapter_factory=AioHTTPAdapter,
         )
         await self._nominatim.__aenter__()
-        self._limited = AsyncRateLimiter(
-            self._nominatim.geocode,
-            min_delay_seconds=self._min_delay_s,
-            max_retries=0,
-            swallow_exceptions=False,
-        )
 
     async def purge(self) -> int:
         """Forget cached answers past their time to live (typed texts are not kept longer)."""
@@ -92,7 +94,6 @@ class PlaceGeocoder:
         if self._nominatim is not None:
             await self._nominatim.__aexit__(None, None, None)
             self._nominatim = None
-            self._limited = None
 
     async def geocode(self, text: str, language: str = "en") -> GeocodedPlace | None:
         """The best match for ``text``, None when nothing matches.
@@ -103,22 +104,33 @@ class PlaceGeocoder:
         cached = await self._cache.get(key, HIT_TTL_S, MISS_TTL_S)
         if cached is not None:
             return _from_cache(cached)
-        if self._limited is None:
+        if self._nominatim is None:
             raise GeocoderUnavailable("no geocoder configured")
         place = await self._ask(text, language)
         await self._cache.put(key, _to_cache(place))
         return place
 
     async def _ask(self, text: str, language: str) -> GeocodedPlace | None:
-        assert self._limited is not None
+        assert self._nominatim is not None
+        if not self._breaker.allow():
+            raise GeocoderUnavailable("paused after repeated failures")
+        asked = False
         try:
-            async with asyncio.timeout(self._timeout + 1.0):
-                location = await self._limited(
+            async with asyncio.timeout(self._timeout + 1.0):  # the pace's wait included
+                if self._pace is not None:
+                    await self._pace.acquire()
+                asked = True
+                location = await self._nominatim.geocode(
                     text, exactly_one=True, addressdetails=True, language=language
                 )
         except (GeopyError, TimeoutError, OSError, ValueError) as exc:
+            self._settle(failed=asked)
             log.warning("geocoder unavailable: %s", type(exc).__name__)
             raise GeocoderUnavailable(str(exc)) from exc
+        except BaseException:
+            self._breaker.release()
+            raise
+        self._breaker.record_success()
         if location is None:
             return None
         try:
@@ -128,6 +140,17 @@ class PlaceGeocoder:
         address = (location.raw or {}).get("address") or {}
         country = str(address.get("country_code", "")).upper()
         return GeocodedPlace(point, str(location.address or text), country)
+
+    def _settle(self, *, failed: bool) -> None:
+        """Tell the breaker how a lookup ended: a server failure, or only a wait in line.
+
+        A burst of lookups waits its turn at one a second; timing out in that line says
+        nothing about the server, so it must not open the breaker.
+        """
+        if failed:
+            self._breaker.record_failure()
+        else:
+            self._breaker.release()
 
 
 def _from_cache(cached: CachedPlace) -> GeocodedPlace | None:

@@ -1,9 +1,11 @@
 """The Nominatim geocoder against a loopback fake: cache, rate limit, failures."""
 
+import asyncio
 import time
 
 import pytest
 
+from bot.breaker import BreakerState, CircuitBreaker
 from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
 from storage.db import open_database
 from storage.geocache import GeocodeCache
@@ -108,3 +110,41 @@ async def test_old_answers_are_purged(cache, monkeypatch):
     assert await cache.get("old miss", 1e9, 1e9) is None
     monkeypatch.setattr(time, "time", lambda: later + 31 * 86_400)
     assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 2
+
+
+async def test_a_failing_server_is_left_alone_for_a_while(nominatim, cache):
+    now = [0.0]
+    breaker = CircuitBreaker(failures=3, cooldown_s=60.0, clock=lambda: now[0])
+    nominatim.mode = "down"
+    geocoder = await _geocoder(nominatim.url, cache, min_delay_s=0, breaker=breaker)
+    try:
+        for name in ("a place", "b place", "c place"):
+            with pytest.raises(GeocoderUnavailable):
+                await geocoder.geocode(name)
+        started = time.monotonic()
+        with pytest.raises(GeocoderUnavailable, match="paused"):
+            await geocoder.geocode("d place")
+        assert time.monotonic() - started < 0.1  # nobody waits for a timeout meanwhile
+        assert len(nominatim.requests) == 3
+        nominatim.mode = "ok"
+        now[0] = 61.0  # the cooldown is over: one trial, and it works
+        assert await geocoder.geocode("300 Congress St, Bridgeport") is not None
+        assert breaker.state is BreakerState.CLOSED
+    finally:
+        await geocoder.close()
+
+
+async def test_waiting_in_line_for_the_rate_limit_does_not_trip_the_breaker(nominatim, cache):
+    """A burst of lookups queues at one a second; those that time out in line were never
+    sent, which says nothing about the server."""
+    breaker = CircuitBreaker(failures=1)
+    geocoder = await _geocoder(nominatim.url, cache, timeout=0.2, min_delay_s=30, breaker=breaker)
+    try:
+        results = await asyncio.gather(
+            *(geocoder.geocode(f"{n} Congress St") for n in range(4)), return_exceptions=True
+        )
+    finally:
+        await geocoder.close()
+    assert sum(isinstance(r, GeocoderUnavailable) for r in results) == 3
+    assert len(nominatim.requests) == 1
+    assert breaker.state is BreakerState.CLOSED
