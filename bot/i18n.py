@@ -33,6 +33,9 @@ def resolve_language(stored: str | None, telegram_code: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+NUMBER_CACHE_SIZE = 4096
+
+
 class Translator:
     """Messages of one language; ``_``, ``ngettext`` and ``pgettext`` fill {placeholders}."""
 
@@ -41,6 +44,8 @@ class Translator:
         self._catalog = catalog
         self._locale = Locale.parse(language)
         self._number_patterns: dict[int, NumberPattern] = {}
+        # Written numbers by (value, digits): distances repeat, and babel takes ~60 µs each.
+        self._numbers: dict[tuple[float, int], str] = {}
 
     def _(self, message: str, **values: object) -> str:
         """Translate and fill placeholders."""
@@ -57,13 +62,24 @@ class Translator:
 
     def number(self, value: float, fraction_digits: int = 1) -> str:
         """A number written the way the language writes it (1.5 / 1,5)."""
+        key = (value, fraction_digits)
+        written = self._numbers.get(key)
+        if written is None:
+            written = self._pattern(fraction_digits).apply(value, self._locale)
+            if len(self._numbers) >= NUMBER_CACHE_SIZE:
+                self._numbers.clear()
+            self._numbers[key] = written
+        return written
+
+    def _pattern(self, fraction_digits: int) -> NumberPattern:
+        """The number pattern for so many digits, parsed once (babel parses for every call)."""
         pattern = self._number_patterns.get(fraction_digits)
-        if pattern is None:  # parsed once: babel's format_decimal parses for every number
+        if pattern is None:
             pattern = parse_pattern(
                 "#,##0" + ("." + "0" * fraction_digits if fraction_digits else "")
             )
             self._number_patterns[fraction_digits] = pattern
-        return pattern.apply(value, self._locale)
+        return pattern
 
 
 class Catalogs:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import urlencode
 
 from bot.community import PENDING_RETENTION as COMMUNITY_PENDING_RETENTION
 from bot.community import RETENTION as COMMUNITY_RETENTION
@@ -74,9 +73,8 @@ class Reply:
 
 
 def directions_url_for(lat: float, lon: float) -> str:
-    """A standard maps directions link to a position."""
-    query = urlencode({"api": "1", "destination": f"{lat:.6f},{lon:.6f}"})
-    return f"https://www.google.com/maps/dir/?{query}"
+    """A standard maps directions link to a position (the comma percent-encoded)."""
+    return f"https://www.google.com/maps/dir/?api=1&destination={lat:.6f}%2C{lon:.6f}"
 
 
 def directions_url(zone: Zone) -> str:

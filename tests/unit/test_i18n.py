@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import LANGUAGES, Catalogs, resolve_language
+from bot.i18n import LANGUAGES, NUMBER_CACHE_SIZE, Catalogs, resolve_language
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -118,3 +118,13 @@ def test_translations_are_used():
 )
 def test_language_resolution_order(stored, telegram, expected):
     assert resolve_language(stored, telegram) == expected
+
+
+def test_numbers_are_written_the_languages_way_however_often_asked():
+    english, french = Catalogs().get("en"), Catalogs().get("fr")
+    for _ in range(2):  # the second time from the translator's memory
+        assert english.number(1234.5) == "1,234.5"
+        assert french.number(1234.5) == "1\u202f234,5"
+        assert french.number(12.0, 0) == "12"
+    for value in range(NUMBER_CACHE_SIZE + 10):  # past the memory's bound it starts afresh
+        assert english.number(value / 10) == f"{value / 10:,.1f}"
