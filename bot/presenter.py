@@ -93,12 +93,16 @@ def format_distance(metres: float, tr: Translator, miles: bool) -> str:
         if metres < 0.1 * METRES_PER_MILE:
             feet = max(50, round(metres * FEET_PER_METRE / 50) * 50)
             return tr._("{value} ft", value=tr.number(feet, 0))
-        value = metres / METRES_PER_MILE
-        return tr._("{value} mi", value=tr.number(value, 1 if value < 10 else 0))
+        return tr._("{value} mi", value=_rounded(metres / METRES_PER_MILE, tr))
     if metres < 1000:
         return tr._("{value} m", value=tr.number(max(10, round(metres / 10) * 10), 0))
-    value = metres / 1000
-    return tr._("{value} km", value=tr.number(value, 1 if value < 10 else 0))
+    return tr._("{value} km", value=_rounded(metres / 1000, tr))
+
+
+def _rounded(value: float, tr: Translator) -> str:
+    """One decimal under 10, none from 10 on (rounded first: few distinct numbers to write)."""
+    digits = 1 if value < 10 else 0
+    return tr.number(round(value, digits), digits)
 
 
 def compass_labels(tr: Translator) -> dict[str, str]:
