@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.commands import descriptions, menu
 from bot.config import Settings
@@ -105,6 +105,16 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class SafeMeetApplication(Application[ExtBot[None], SafeMeetContext, dict, dict, BotData, None]):
+    """PTB's Application, stopping within a bounded time (see PerChatUpdateProcessor)."""
+
+    async def stop(self) -> None:
+        """Stop as PTB does; updates that cannot start in time are dropped, not waited for."""
+        if isinstance(self.update_processor, PerChatUpdateProcessor):
+            self.update_processor.begin_stopping()
+        await super().stop()
+
+
 def build_application(
     settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> SafeMeetApp:
@@ -144,6 +154,7 @@ def build_application(
     rate_limiter = RetryingRateLimiter(overall_max_rate=settings.max_send_rate, max_retries=3)
     application: SafeMeetApp = (
         Application.builder()
+        .application_class(SafeMeetApplication)
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Awaitable, Hashable
 from inspect import CORO_CREATED
 from typing import Any
@@ -17,8 +18,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
 # Updates PTB may hold as waiting tasks (its semaphore); only ``workers`` run at a time.
 BACKLOG = 10_000
+# On stopping, updates not started within this many seconds are dropped (see begin_stopping).
+STOP_GRACE_S = 6.0
 
 
 def chat_key(update: object) -> Hashable | None:
@@ -51,33 +56,56 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     asyncio's locks are first come, first served, so a chat's updates keep their order.
     """
 
-    __slots__ = ("_chats", "_workers", "workers")
+    __slots__ = ("_chats", "_deadline", "_workers", "dropped", "stop_grace_s", "workers")
 
-    def __init__(self, workers: int, backlog: int = BACKLOG) -> None:
+    def __init__(
+        self, workers: int, backlog: int = BACKLOG, stop_grace_s: float = STOP_GRACE_S
+    ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         super().__init__(max(backlog, workers, 2))  # above 1, or PTB awaits each update
         self.workers = workers
+        self.stop_grace_s = stop_grace_s
+        self.dropped = 0
         self._workers = asyncio.Semaphore(workers)
         self._chats: dict[Hashable, _ChatTurn] = {}
+        self._deadline: float | None = None
+
+    def begin_stopping(self) -> None:
+        """From now, updates that have not started within ``stop_grace_s`` are dropped.
+
+        PTB's Application.stop waits for every update it has fetched; with many queued
+        behind slow ones (a chat's lookups, a slow Telegram) that could outlast a process
+        manager's patience and end in a SIGKILL mid-write. Updates already running finish.
+        """
+        self._deadline = asyncio.get_running_loop().time() + self.stop_grace_s
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run ``coroutine`` when its chat's earlier updates are done and a worker is free."""
         key = chat_key(update)
         if key is None:
             async with self._workers:
-                await coroutine
+                await self._run_unless_late(update, coroutine)
             return
         turn = self._chats.setdefault(key, _ChatTurn())
         turn.users += 1
         try:
             async with turn.lock, self._workers:
-                await coroutine
+                await self._run_unless_late(update, coroutine)
         finally:
             _close_if_unstarted(coroutine)
             turn.users -= 1
             if turn.users == 0:
                 del self._chats[key]
+
+    async def _run_unless_late(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update, unless the bot is stopping and its grace time is over."""
+        if self._deadline is None or asyncio.get_running_loop().time() < self._deadline:
+            await coroutine
+            return
+        self.dropped += 1
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.warning("stopping: update %s dropped, not started in time", update_id)
 
     @property
     def chats_waiting(self) -> int:

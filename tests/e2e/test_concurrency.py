@@ -46,3 +46,21 @@ async def test_one_update_at_a_time_when_configured(make_app, telegram: FakeTele
     async with running_application(application):
         telegram.push_update(updates.location_message(41.18, -73.19, user_id=QUICK_USER))
         await telegram.wait_for("sendVenue", chat_id=QUICK_USER)
+
+
+async def test_stopping_waits_only_a_grace_time_for_queued_updates(make_app, telegram):
+    """Twenty questions from one chat, each answer held 0.5 s by Telegram: about 10 s to
+    answer them all. Stopping after the first answer takes the grace time, not those 10 s."""
+    application = make_app()
+    application.update_processor.stop_grace_s = 1.0
+    telegram.delay_next("sendMessage", 0.5, times=20)
+    async with running_application(application):
+        for _ in range(20):
+            telegram.push_update(updates.text_message("/tips", user_id=QUICK_USER))
+        await telegram.wait_for("sendMessage", chat_id=QUICK_USER)
+        started = time.monotonic()
+    stopped_in = time.monotonic() - started
+    answered = len(telegram.calls_of("sendMessage", chat_id=QUICK_USER))
+    assert stopped_in < 4.0
+    assert 1 <= answered < 20
+    assert application.update_processor.dropped == 20 - answered

@@ -136,3 +136,40 @@ def test_ptb_hands_updates_over_concurrently():
     assert PerChatUpdateProcessor(workers=1).max_concurrent_updates > 1
     with pytest.raises(ValueError, match="at least 1"):
         PerChatUpdateProcessor(workers=0)
+
+
+async def test_once_stopping_updates_that_cannot_start_in_time_are_dropped(caplog):
+    processor = PerChatUpdateProcessor(workers=1, stop_grace_s=0.05)
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def handle(number: int) -> None:
+        if number == 0:
+            await release.wait()
+        ran.append(number)
+
+    tasks = [
+        asyncio.create_task(processor.process_update(location(1, n), handle(n))) for n in range(5)
+    ]
+    await asyncio.sleep(0.01)
+    processor.begin_stopping()
+    await asyncio.sleep(0.1)  # the grace time passes while update 0 still runs
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=2)
+    assert ran == [0]  # the running one finished; the four waiting behind it were dropped
+    assert processor.dropped == 4
+    assert "dropped, not started in time" in caplog.text
+    assert processor.chats_waiting == 0
+
+
+async def test_updates_starting_within_the_grace_time_still_run():
+    processor = PerChatUpdateProcessor(workers=2, stop_grace_s=5)
+    ran: list[int] = []
+
+    async def handle(number: int) -> None:
+        ran.append(number)
+
+    processor.begin_stopping()
+    await asyncio.gather(*(processor.process_update(location(1, n), handle(n)) for n in range(3)))
+    assert ran == [0, 1, 2]
+    assert processor.dropped == 0
