@@ -28,6 +28,20 @@ async def names(db: aiosqlite.Connection) -> list[str]:
     return [row[0] for row in await db.execute_fetchall("SELECT name FROM items ORDER BY name")]
 
 
+async def fail_half_way(db: aiosqlite.Connection, written: asyncio.Event) -> None:
+    """A write transaction that inserts a row, lets others run, then fails."""
+
+    async def half_way() -> None:
+        async with write_transaction(db):
+            await db.execute("INSERT INTO items (name) VALUES ('half')")
+            written.set()
+            await asyncio.sleep(0.05)
+            raise RuntimeError("half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        await half_way()
+
+
 async def test_without_the_lock_a_rollback_undoes_another_tasks_write(db):
     """The hazard write_transaction exists for, shown with raw execute and commit."""
     written = asyncio.Event()
@@ -70,23 +84,12 @@ async def test_another_tasks_failure_never_undoes_a_write(db):
 async def test_another_tasks_commit_never_commits_half_a_transaction(db):
     written = asyncio.Event()
 
-    async def half_way() -> None:
-        async with write_transaction(db):
-            await db.execute("INSERT INTO items (name) VALUES ('half')")
-            written.set()
-            await asyncio.sleep(0.05)
-            raise RuntimeError("half-way")
-
-    async def failing() -> None:
-        with pytest.raises(RuntimeError, match="half-way"):
-            await half_way()
-
     async def committing() -> None:
         await written.wait()
         async with write_transaction(db):
             await db.execute("INSERT INTO items (name) VALUES ('whole')")
 
-    await asyncio.gather(failing(), committing())
+    await asyncio.gather(fail_half_way(db, written), committing())
     assert await names(db) == ["whole"]
 
 
@@ -160,23 +163,12 @@ async def test_each_connection_has_its_own_lock(db, tmp_path):
 async def test_a_one_round_trip_write_waits_for_an_open_transaction(db):
     written = asyncio.Event()
 
-    async def half_way() -> None:
-        async with write_transaction(db):
-            await db.execute("INSERT INTO items (name) VALUES ('half')")
-            written.set()
-            await asyncio.sleep(0.05)
-            raise RuntimeError("half-way")
-
-    async def failing() -> None:
-        with pytest.raises(RuntimeError, match="half-way"):
-            await half_way()
-
     async def quick() -> None:
         await written.wait()
         rowcount, _ = await write_one(db, "INSERT INTO items (name) VALUES ('quick')")
         assert rowcount == 1
 
-    await asyncio.gather(failing(), quick())
+    await asyncio.gather(fail_half_way(db, written), quick())
     assert await names(db) == ["quick"]
 
 
