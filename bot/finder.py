@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.geo import InvalidCoordinates, Point
-from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
+from bot.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
 from bot.guidance import is_dark
 from bot.hours import HoursStatus, zone_hours
 from bot.live_zones import LiveZones, merge_matches
@@ -33,6 +33,7 @@ class Problem(StrEnum):
     NOT_UNDERSTOOD = "not_understood"
     PLACE_NOT_FOUND = "place_not_found"
     GEOCODER_DOWN = "geocoder_down"
+    GEOCODER_BUSY = "geocoder_busy"
 
 
 class QueryError(Exception):
@@ -203,6 +204,8 @@ class SafeZoneFinder:
             raise QueryError(Problem.NOT_UNDERSTOOD, query)
         try:
             place = await self._geocoder.geocode(query, language)
+        except GeocoderBusy as exc:
+            raise QueryError(Problem.GEOCODER_BUSY, query) from exc
         except GeocoderUnavailable as exc:
             raise QueryError(Problem.GEOCODER_DOWN, query) from exc
         if place is None:

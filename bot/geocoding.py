@@ -33,6 +33,10 @@ class GeocoderUnavailable(RuntimeError):
     """The geocoder is switched off, unreachable, too slow or answered nonsense."""
 
 
+class GeocoderBusy(GeocoderUnavailable):
+    """Too many lookups at once: this one's turn in the one-a-second line did not come."""
+
+
 @dataclass(frozen=True, slots=True)
 class GeocodedPlace:
     """A place the geocoder found."""
@@ -125,6 +129,9 @@ class PlaceGeocoder:
                 )
         except (GeopyError, TimeoutError, OSError, ValueError) as exc:
             self._settle(failed=asked)
+            if not asked:
+                log.info("geocoder busy: a lookup timed out waiting for its turn")
+                raise GeocoderBusy("timed out waiting for a turn") from exc
             log.warning("geocoder unavailable: %s", type(exc).__name__)
             raise GeocoderUnavailable(str(exc)) from exc
         except BaseException:

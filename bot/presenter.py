@@ -290,6 +290,10 @@ _PROBLEM_TEXTS = {
         "Looking up addresses is not working right now. Send a postal code or share your "
         "location instead."
     ),
+    Problem.GEOCODER_BUSY: N_(
+        "Many people are looking up addresses right now. Try again in a minute, or send a "
+        "postal code or share your location for an answer at once."
+    ),
 }
 
 

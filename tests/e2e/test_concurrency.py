@@ -64,3 +64,21 @@ async def test_stopping_waits_only_a_grace_time_for_queued_updates(make_app, tel
     assert stopped_in < 4.0
     assert 1 <= answered < 20
     assert application.update_processor.dropped == 20 - answered
+
+
+async def test_a_burst_of_address_lookups_is_told_to_wait_not_that_lookups_are_broken(
+    app, telegram: FakeTelegramAPI, nominatim: FakeNominatim
+):
+    """Nominatim allows one request a second and a lookup waits 2 s at most here (the 1 s
+    timeout plus one): of five at once, the fourth and fifth cannot get a turn in time."""
+    users = range(3001, 3006)
+    for user in users:
+        telegram.push_update(updates.text_message(f"{user} Elm Street, Springfield", user_id=user))
+    texts = [
+        (await telegram.wait_for("sendMessage", chat_id=user, within=8))[0].params["text"]
+        for user in users
+    ]
+    busy = [text for text in texts if text.startswith("Many people are looking up addresses")]
+    assert len(busy) >= 2
+    assert not any("not working right now" in text for text in texts)
+    assert len(nominatim.requests) == len(texts) - len(busy)  # the busy ones never asked

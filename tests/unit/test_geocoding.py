@@ -6,7 +6,7 @@ import time
 import pytest
 
 from bot.breaker import BreakerState, CircuitBreaker
-from bot.geocoding import GeocoderUnavailable, PlaceGeocoder
+from bot.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
 from storage.db import open_database
 from storage.geocache import GeocodeCache
 from tests.fakes.nominatim import FakeNominatim, NominatimPlace
@@ -145,6 +145,6 @@ async def test_waiting_in_line_for_the_rate_limit_does_not_trip_the_breaker(nomi
         )
     finally:
         await geocoder.close()
-    assert sum(isinstance(r, GeocoderUnavailable) for r in results) == 3
+    assert sum(isinstance(r, GeocoderBusy) for r in results) == 3  # told apart from down
     assert len(nominatim.requests) == 1
     assert breaker.state is BreakerState.CLOSED
