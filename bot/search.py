@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,12 @@ from bot.geo import (
 )
 from bot.zones import Zone
 
+log = logging.getLogger(__name__)
+
 START_RADIUS_M = 10_000.0
+# Reads and counts a search may take before it reads every zone instead.
+MAX_STEPS = 64
+_WHOLE_EARTH = Box(-90.0, 90.0, -180.0, 180.0)
 GROWTH = 4.0
 _DIAMETER_M = 2 * 6_371_008.8  # of the mean sphere
 _RADIANS = math.pi / 180.0
@@ -264,7 +270,7 @@ def enclosing_ranking(
     """
     cap = max(_ROW_CAP, k)
     bounds, count_first = _Bounds(), False
-    while True:
+    for _ in range(MAX_STEPS):
         radius = min(radius, HALF_CIRCUMFERENCE_M)
         boxes = boxes_for(origin, radius, bounds.tight)
         count = reader.count_in_boxes(boxes, cap) if count_first else k
@@ -277,6 +283,13 @@ def enclosing_ranking(
             if found is not None:
                 return found
         radius, count_first = bounds.next_step()
+    # Never seen (a few steps are the rule), but the search runs on the event loop: rather
+    # than risk looping, read the whole Earth, which always ends it.
+    log.warning("search took %d steps; reading every zone", MAX_STEPS)
+    bounds.whole = True
+    found = read_step(reader, origin, k, HALF_CIRCUMFERENCE_M, bounds, [_WHOLE_EARTH])
+    assert found is not None  # a whole-Earth read always holds the k nearest
+    return found
 
 
 def nearest_candidates(

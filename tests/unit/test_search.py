@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from bot import search as search_module
 from bot.geo import HALF_CIRCUMFERENCE_M, Box, Point, distance_m
 from bot.search import START_RADIUS_M, nearest_zones, rough_ranking, start_radius_for
 from bot.zones import Zone, ZoneKind
@@ -255,3 +256,17 @@ async def test_no_zones_asked_for(repo):
 def test_a_zone_read_from_two_boxes_is_ranked_once():
     ranked = rough_ranking(Point(0, 0), [(7, 1.0, 1.0), (3, 2.0, 2.0), (7, 1.0, 1.0)])
     assert [key for _, key, _ in ranked] == [7, 3]
+
+
+async def test_a_search_that_would_take_too_many_steps_reads_every_zone(repo, monkeypatch, caplog):
+    """The search runs on the event loop, so its loop is bounded; past the bound it still
+    answers rightly, from every zone."""
+    monkeypatch.setattr(search_module, "MAX_STEPS", 1)
+    rng = random.Random(5)
+    zones = [zone(f"z{i}", rng.uniform(-85, 85), rng.uniform(-180, 179.99)) for i in range(300)]
+    await repo.upsert_many(zones)
+    for origin in (Point(0.0, 179.9), Point(89.99, 10.0), Point(-30.0, 20.0)):
+        found = await nearest_zones(repo, origin, 3, 1_000.0)  # a start radius holding none
+        expected = sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:3]
+        assert [m.zone.id for m in found] == [z.id for z in expected]
+    assert "reading every zone" in caplog.text
