@@ -42,6 +42,7 @@ START_RADIUS_M = 10_000.0
 # Reads and counts a search may take before it reads every zone instead.
 MAX_STEPS = 64
 _WHOLE_EARTH = Box(-90.0, 90.0, -180.0, 180.0)
+_INDEX_REPAIR_TRIES = 3
 GROWTH = 4.0
 _DIAMETER_M = 2 * 6_371_008.8  # of the mean sphere
 _RADIANS = math.pi / 180.0
@@ -295,14 +296,23 @@ def enclosing_ranking(
 def nearest_candidates(
     reader: ZoneReader, origin: Point, k: int, start_radius_m: float
 ) -> list[_Exact]:
-    """The k nearest as (geodesic distance, zone id, bearing, row), read through ``reader``."""
-    while True:
-        rough, reach = enclosing_ranking(reader, origin, k, start_radius_m)
-        keys = shortlist(origin, rough, k, reach)
+    """The k nearest as (geodesic distance, zone id, bearing, row), read through ``reader``.
+
+    The reads share one snapshot, so every zone the index names has its row. If some ever
+    have not (a damaged index), each such entry took the place of a real zone, so the search
+    runs again wanting as many more (a bounded number of times: it runs on the event loop).
+    """
+    wanted = k
+    for _ in range(_INDEX_REPAIR_TRIES):
+        rough, reach = enclosing_ranking(reader, origin, wanted, start_radius_m)
+        keys = shortlist(origin, rough, wanted, reach)
         exact = rough_ranking(origin, reader.candidates_with_keys(keys))
-        if len(exact) == len(keys):
-            return exact_ranking(origin, exact, k)
-        # A zone went away between the two reads: search again.
+        missing = len(keys) - len(exact)
+        if not missing:
+            break
+        log.warning("zone index names %d zone(s) with no row", missing)
+        wanted += missing
+    return exact_ranking(origin, exact, k)
 
 
 async def nearest_zones(

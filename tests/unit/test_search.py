@@ -1,5 +1,6 @@
 """Nearest-k search through the real SQLite R*Tree, checked against a full scan."""
 
+import asyncio
 import random
 
 import pytest
@@ -270,3 +271,20 @@ async def test_a_search_that_would_take_too_many_steps_reads_every_zone(repo, mo
         expected = sorted(zones, key=lambda z: (distance_m(origin, z.point), z.id))[:3]
         assert [m.zone.id for m in found] == [z.id for z in expected]
     assert "reading every zone" in caplog.text
+
+
+async def test_a_damaged_index_still_gets_an_answer_not_a_hang(tmp_path, caplog):
+    db = await open_database(tmp_path / "damaged.sqlite3")
+    repo = ZoneRepository(db)
+    try:
+        await repo.upsert_many([zone("a", 41.1, -73.1), zone("b", 42.0, -74.0)])
+        await db.execute(  # an index entry whose zone row does not exist
+            "INSERT INTO zones_rtree (zone_rowid, min_lat, max_lat, min_lon, max_lon) "
+            "VALUES (99999, 41.0, 41.0, -73.0, -73.0)"
+        )
+        await db.commit()
+        found = await asyncio.wait_for(nearest_zones(repo, Point(41.0, -73.0), 2), timeout=5)
+    finally:
+        await db.close()
+    assert [m.zone.id for m in found] == ["a", "b"]
+    assert "with no row" in caplog.text
