@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, State, UnknownCountryError
+from opening_hours import OpeningHours, State, UnknownCountryError, validate
 
 from bot.countries import countries_at
 from bot.geo import Point
 from bot.localtime import timezone_at
-from bot.zones import Zone
+
+if TYPE_CHECKING:
+    from bot.zones import Zone  # bot.zones checks its opening hours with readable_hours
 
 # A next change further away than this many days is not looked for (it is not news, and
 # an expression that never changes would otherwise be searched until the year 9999).
@@ -58,6 +61,19 @@ class HoursStatus:
 
 def _is_always(text: str) -> bool:
     return text.replace(" ", "") == _ALWAYS
+
+
+def readable_hours(opening_hours: str) -> bool:
+    """True when the bot can read the expression (as hours_status does); empty is not."""
+    text = " ".join(opening_hours.split())
+    if not text:
+        return False
+    if _is_always(text):
+        return True
+    try:
+        return bool(validate(text))
+    except Exception:  # the library's own errors on input it cannot handle at all
+        return False
 
 
 @lru_cache(maxsize=256)

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import operator
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from functools import partial
+from pathlib import Path, PurePath
 from typing import Any, Protocol
 
 from bot.countries import outside_country
 from bot.osm import zone_from_osm_element
-from bot.zones import CSV_COLUMNS, Zone, ZoneDataError, zone_from_row, zone_from_values
+from bot.zones import CSV_COLUMNS, Zone, ZoneDataError, shown, zone_from_row, zone_from_values
 
 FORMATS = ("csv", "geojson", "overpass")
 _JSON_SUFFIXES = (".json", ".geojson")
+# A CSV line longer than this is not a zones file's (minified JSON is one line: no limit).
+MAX_LINE_BYTES = 64 * 1024
+# Nor is a file bigger than this, whatever its format (JSON is parsed in memory at once).
+MAX_FILE_BYTES = 128 * 1024 * 1024
+_CHUNK_BYTES = 64 * 1024
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_NAMES_SHOWN = 10  # of the unknown columns, in the note naming them
 
 # One row of a file: where it is ("line 4") and its zone, or why it has none.
 Record = tuple[str, Zone | ZoneDataError]
@@ -63,6 +74,114 @@ class ImportReport:
         ]
 
 
+# -- reading the file: text, not absurd ----------------------------------------------------------
+
+
+class _LineLimit:
+    """Counts the lines of a byte stream, chunk by chunk, and refuses one that is too long."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._number = 1  # of the line being read
+        self._length = 0  # of it so far
+        self._after_cr = False  # the last chunk ended with '\r': a '\n' next belongs to it
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the next chunk; raises ZoneDataError naming the first line over the limit."""
+        if self._after_cr and chunk.startswith(b"\n"):
+            chunk = chunk[1:]
+        self._after_cr = chunk.endswith(b"\r")
+        lengths = [len(piece) for piece in _LINE_BREAK.split(chunk)]
+        lengths[0] += self._length
+        for index, length in enumerate(lengths):
+            if length > self._limit:
+                number = self._number + index
+                raise ZoneDataError(f"line {number} is longer than {self._limit} bytes")
+        self._number += len(lengths) - 1
+        self._length = lengths[-1]
+
+
+def _check_binary(chunk: bytes, offset: int) -> None:
+    """Refuse UTF-16 (a byte-order mark) and NUL bytes: not UTF-8 text."""
+    if offset == 0 and chunk.startswith(_UTF16_BOMS):
+        raise ZoneDataError("UTF-16 text: save it as UTF-8")
+    nul = chunk.find(b"\0")
+    if nul >= 0:
+        raise ZoneDataError(f"not a text file: NUL byte at byte offset {offset + nul}")
+
+
+def _decoded(decoder: codecs.IncrementalDecoder, chunk: bytes, offset: int, final: bool) -> str:
+    """The chunk as UTF-8 text (a character cut between chunks waits for the next one)."""
+    try:
+        return decoder.decode(chunk, final)
+    except UnicodeDecodeError as exc:
+        if final:
+            raise ZoneDataError("not UTF-8 text: the last character is cut short") from None
+        at = offset - (len(exc.object) - len(chunk)) + exc.start
+        byte = exc.object[exc.start]
+        raise ZoneDataError(f"not UTF-8 text: byte {byte:#04x} at byte offset {at}") from None
+
+
+def _starts_like_json(text: str) -> bool | None:
+    """True when the first non-blank character is '{' or '[', None while there is none."""
+    head = text.lstrip("\ufeff").lstrip()
+    return head[:1] in ("{", "[") if head else None
+
+
+def checked_text(
+    chunks: Iterable[bytes],
+    json_input: bool | None = None,
+    *,
+    max_line: int = MAX_LINE_BYTES,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> str:
+    """The UTF-8 text of a zones file, read chunk by chunk and refused as soon as it is not one.
+
+    Refused (ZoneDataError, one line): NUL bytes, UTF-16, bytes that are not UTF-8, more than
+    ``max_bytes`` bytes, and, unless ``json_input`` (None: JSON when the text starts with '{'
+    or '['), a line longer than ``max_line`` bytes. A byte-order mark is dropped.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = _LineLimit(max_line)
+    parts: list[str] = []
+    offset = 0
+    for chunk in chunks:
+        _check_binary(chunk, offset)
+        parts.append(_decoded(decoder, chunk, offset, final=False))
+        if json_input is None:
+            json_input = _starts_like_json(parts[-1])
+        if not json_input:
+            lines.feed(chunk)
+        offset += len(chunk)
+        if offset > max_bytes:
+            raise ZoneDataError(f"larger than {max_bytes} bytes")
+    parts.append(_decoded(decoder, b"", offset, final=True))
+    return "".join(parts).removeprefix("\ufeff")
+
+
+def _check_format(file_format: str | None) -> None:
+    if file_format not in (None, *FORMATS):
+        raise ZoneDataError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
+
+
+def _declared_json(name: str, file_format: str | None) -> bool | None:
+    """True for JSON, False for CSV, from the format or the name; None when they do not say."""
+    if file_format is not None:
+        return file_format != "csv"
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".csv":
+        return False
+    return True if suffix in _JSON_SUFFIXES else None
+
+
+def read_zones_file(path: Path, file_format: str | None = None) -> str:
+    """The text of a zones file, refused early when it is not one (see checked_text)."""
+    _check_format(file_format)
+    with path.open("rb") as stream:
+        chunks = iter(partial(stream.read, _CHUNK_BYTES), b"")
+        return checked_text(chunks, _declared_json(path.name, file_format))
+
+
 # -- checks every format shares ---------------------------------------------------------------
 
 
@@ -104,7 +223,15 @@ def collect(records: Iterable[Record], report: ImportReport) -> list[Zone]:
 # -- CSV ----------------------------------------------------------------------------------------
 
 
-def _csv_records(text: str) -> Iterator[Record]:
+def _names(names: Iterable[str]) -> str:
+    """ "'a', 'b' and 3 more": the first few names, quoted, each once."""
+    unique = list(dict.fromkeys(names))
+    listed = ", ".join(shown(name) for name in unique[:_NAMES_SHOWN])
+    more = len(unique) - _NAMES_SHOWN
+    return f"{listed} and {more} more" if more > 0 else listed
+
+
+def _csv_records(text: str, report: ImportReport) -> Iterator[Record]:
     """Each data row of a zones CSV (blank lines skipped), columns in any order."""
     reader = csv.reader(io.StringIO(text))
     try:
@@ -112,6 +239,9 @@ def _csv_records(text: str) -> Iterator[Record]:
         missing = set(CSV_COLUMNS) - set(header)
         if missing:
             raise ZoneDataError(f"not a zones CSV: missing columns {', '.join(sorted(missing))}")
+        unknown = [name for name in header if name not in CSV_COLUMNS]
+        if unknown:
+            report.notes.append(f"unknown columns ignored: {_names(unknown)}")
         positions = [header.index(column) for column in CSV_COLUMNS]
         pick, width = operator.itemgetter(*positions), len(header)
         for record in reader:
@@ -174,18 +304,30 @@ def zone_from_feature(feature: Any) -> Zone:
     return zone_from_row(row)
 
 
-def _geojson_records(document: Any) -> Iterator[Record]:
-    """Each feature of a GeoJSON FeatureCollection."""
+def _unknown_properties(feature: Any) -> list[str]:
+    """The names of a feature's properties that are not zone columns."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(properties, dict):
+        return []
+    return [key for key in properties if key not in CSV_COLUMNS]
+
+
+def _geojson_records(document: Any, report: ImportReport) -> Iterator[Record]:
+    """Each feature of a GeoJSON FeatureCollection; unknown properties named once at the end."""
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise ZoneDataError("not a GeoJSON FeatureCollection")
     features = document.get("features")
     if not isinstance(features, list):
         raise ZoneDataError("GeoJSON FeatureCollection without a 'features' list")
+    unknown: dict[str, None] = {}
     for index, feature in enumerate(features, start=1):
+        unknown.update(dict.fromkeys(_unknown_properties(feature)))
         try:
             yield f"feature {index}", zone_from_feature(feature)
         except ZoneDataError as exc:
             yield f"feature {index}", exc
+    if unknown:
+        report.notes.append(f"unknown properties ignored: {_names(unknown)}")
 
 
 # -- Overpass JSON ------------------------------------------------------------------------------
@@ -235,11 +377,10 @@ def _json_format(document: Any, suffix: str) -> str:
     )
 
 
-def _is_csv(suffix: str, text: str) -> bool:
+def _is_csv(name: str, file_format: str | None, text: str) -> bool:
     """'.csv' is CSV; '.json', '.geojson' or text starting with '{' or '[' is JSON."""
-    if suffix == ".csv":
-        return True
-    return suffix not in _JSON_SUFFIXES and text.lstrip()[:1] not in ("{", "[")
+    declared = _declared_json(name, file_format)
+    return not (_starts_like_json(text) if declared is None else declared)
 
 
 def parse_zones(
@@ -250,16 +391,15 @@ def parse_zones(
     The format is ``file_format`` if given, else guessed from the name and the content.
     Raises ZoneDataError (with a one-line reason) when the file as a whole is unusable.
     """
-    if file_format not in (None, *FORMATS):
-        raise ZoneDataError(f"unknown format {file_format!r}; use one of {', '.join(FORMATS)}")
-    suffix = PurePath(name).suffix.lower()
-    if file_format == "csv" or (file_format is None and _is_csv(suffix, text)):
+    _check_format(file_format)
+    if _is_csv(name, file_format, text):
         report = ImportReport(format="csv")
-        return collect(_csv_records(text), report), report
+        return collect(_csv_records(text, report), report), report
     document = _load_json(text)
+    suffix = PurePath(name).suffix.lower()
     report = ImportReport(format=file_format or _json_format(document, suffix))
     if report.format == "geojson":
-        return collect(_geojson_records(document), report), report
+        return collect(_geojson_records(document, report), report), report
     return collect(_overpass_records(document, report), report), report
 
 

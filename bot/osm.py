@@ -3,23 +3,49 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from bot.countries import countries_at
 from bot.geo import InvalidCoordinates, Point
-from bot.zones import Zone, ZoneDataError, ZoneKind
+from bot.zones import (
+    MAX_FIELD_CHARS,
+    Zone,
+    ZoneDataError,
+    ZoneKind,
+    checked_opening_hours,
+    checked_phone,
+    checked_website,
+)
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 OSM_TYPES = ("node", "way", "relation")
 
 
-def _tag(tags: Mapping[str, Any], *keys: str) -> str:
-    """The first non-empty tag among ``keys``, stripped ('' when none)."""
+def _tag_values(tags: Mapping[str, Any], *keys: str) -> Iterator[str]:
+    """The non-empty tags among ``keys``, stripped, in order (absurdly long ones left out)."""
     for key in keys:
         value = tags.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str) and value.strip() and len(value) <= MAX_FIELD_CHARS:
+            yield value.strip()
+
+
+def _tag(tags: Mapping[str, Any], *keys: str) -> str:
+    """The first non-empty tag among ``keys``, stripped ('' when none)."""
+    return next(_tag_values(tags, *keys), "")
+
+
+def _first_valid(check: Callable[[str], str], values: Iterator[str]) -> str:
+    """The first value ``check`` accepts, as it returns it; '' when none.
+
+    A bad optional tag is dropped: a police station with a mistyped phone is still one.
+    """
+    for value in values:
+        try:
+            return check(value)
+        except ZoneDataError:
+            continue
     return ""
 
 
@@ -88,6 +114,7 @@ def zone_from_osm_element(element: dict) -> Zone:
     if not name:
         raise ZoneDataError("missing name")
     point = _position(element, kind)
+    country = _country(tags, point)
     return Zone(
         id=f"osm-{kind}-{osm_id}",
         name=name,
@@ -96,10 +123,12 @@ def zone_from_osm_element(element: dict) -> Zone:
         lon=point.lon,
         address=_street_address(tags),
         city=_tag(tags, "addr:city"),
-        country=_country(tags, point),
+        country=country,
         postal_code=_tag(tags, "addr:postcode"),
-        opening_hours=_tag(tags, "opening_hours"),
-        phone=_tag(tags, "phone", "contact:phone"),
-        website=_tag(tags, "website", "contact:website"),
+        opening_hours=_first_valid(checked_opening_hours, _tag_values(tags, "opening_hours")),
+        phone=_first_valid(
+            partial(checked_phone, country=country), _tag_values(tags, "phone", "contact:phone")
+        ),
+        website=_first_valid(checked_website, _tag_values(tags, "website", "contact:website")),
         source=f"{OSM_ATTRIBUTION} {kind}/{osm_id}",
     )

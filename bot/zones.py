@@ -7,10 +7,15 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from enum import StrEnum
 from importlib import resources
+from urllib.parse import urlsplit
+
+import phonenumbers
 
 from bot.geo import InvalidCoordinates, Point
+from bot.hours import readable_hours
 
 CSV_COLUMNS = (
     "id",
@@ -36,6 +41,10 @@ CSV_COLUMNS = (
 
 # Short enough to fit in Telegram's 64-byte callback data with a prefix.
 _ZONE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+# No value of a zone is longer than this (a longer one is not a zone's, whatever it is).
+MAX_FIELD_CHARS = 64 * 1024
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_SHOWN_CHARS = 60  # of a bad value, in a rejection reason
 
 
 class ZoneKind(StrEnum):
@@ -106,6 +115,91 @@ def _flag_text(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
+def shown(value: str) -> str:
+    """A value as a rejection reason quotes it: repr, cut short."""
+    if len(value) <= _SHOWN_CHARS:
+        return repr(value)
+    return repr(value[:_SHOWN_CHARS]) + "..."
+
+
+def checked_opening_hours(text: str) -> str:
+    """Opening hours the bot can read (bot.hours), or '' for none."""
+    if text and not readable_hours(text):
+        raise ZoneDataError(
+            f"opening_hours must be in OpenStreetMap opening_hours syntax: {shown(text)}"
+        )
+    return text
+
+
+def _e164(candidate: str, region: str | None) -> str | None:
+    """One phone number in E.164 ('+12035767671'), None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def checked_phone(text: str, country: str) -> str:
+    """The first valid number of ``text`` ('a;b' lists several) in E.164, or '' for none.
+
+    National numbers are read as the ``country``'s (an ISO code); without one only
+    international numbers (+...) can be read.
+    """
+    if not text:
+        return ""
+    code = country.upper()
+    region = code if len(code) == 2 and code.isascii() and code.isalpha() else None
+    for candidate in (part.strip() for part in text.split(";")):
+        number = _e164(candidate, region) if candidate else None
+        if number:
+            return number
+    if region:
+        raise ZoneDataError(f"phone must be a valid phone number for {region}: {shown(text)}")
+    raise ZoneDataError(
+        f"phone must be a valid international number (+...) when country is empty: {shown(text)}"
+    )
+
+
+def _is_web_url(text: str) -> bool:
+    """True for an http(s) URL with a host and no spaces or control characters."""
+    if not text.isprintable() or any(char.isspace() for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed port or IPv6 address
+        return False
+
+
+def checked_website(text: str) -> str:
+    """An http(s) URL with a host, or '' for none."""
+    if text and not _is_web_url(text):
+        raise ZoneDataError(f"website must be an http(s) URL: {shown(text)}")
+    return text
+
+
+def checked_date(text: str) -> str:
+    """An ISO calendar date (YYYY-MM-DD), or '' for none."""
+    if not text:
+        return ""
+    try:
+        if _ISO_DATE.match(text) and date.fromisoformat(text):
+            return text
+    except ValueError:  # a day or month that does not exist
+        pass
+    raise ZoneDataError(f"verified must be an ISO date (YYYY-MM-DD): {shown(text)}")
+
+
+def _check_lengths(values: Sequence[str]) -> None:
+    """Refuse a value longer than MAX_FIELD_CHARS, naming its column."""
+    for column, value in zip(CSV_COLUMNS, values, strict=False):
+        if len(value) > MAX_FIELD_CHARS:
+            raise ZoneDataError(f"{column} is longer than {MAX_FIELD_CHARS} characters")
+
+
 def zone_from_row(row: dict[str, str]) -> Zone:
     """Validate one CSV row (as read by csv.DictReader) and build a Zone."""
     return zone_from_values([row.get(key) or "" for key in CSV_COLUMNS])
@@ -113,6 +207,7 @@ def zone_from_row(row: dict[str, str]) -> Zone:
 
 def zone_from_values(values: Sequence[str]) -> Zone:
     """Validate one row's values, in CSV_COLUMNS order, and build a Zone."""
+    _check_lengths(values)
     (zone_id, name, kind_text, address, city, region, country, postal_code, lat, lon) = map(
         str.strip, values[:10]
     )
@@ -144,14 +239,14 @@ def zone_from_values(values: Sequence[str]) -> Zone:
         region=region.upper(),
         country=country.upper(),
         postal_code=postal_code,
-        opening_hours=opening_hours,
+        opening_hours=checked_opening_hours(opening_hours),
         video=_flag(video),
         lit=_flag(lit),
         staffed=_flag(staffed),
-        phone=phone,
-        website=website,
+        phone=checked_phone(phone, country),
+        website=checked_website(website),
         source=source,
-        verified=verified,
+        verified=checked_date(verified),
     )
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from tests.test_cli import ROOT, run_bot
 
@@ -91,3 +97,70 @@ def test_a_file_that_is_not_csv_or_json_gives_one_line_and_exit_2(tmp_path):
     forced = run_bot(tmp_path, "import", "--format", "geojson", str(tmp_path / "truncated.json"))
     assert "not valid JSON" in forced.stdout
     assert forced.returncode == 2
+
+
+def _run_quickly(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot import ...`` that must finish well within the timeout."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
+    env |= {"SAFEMEET_DB": str(tmp_path / "cli.sqlite3"), "NOMINATIM_URL": "", "OVERPASS_URL": ""}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "import", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_binary_input_is_refused_at_once(tmp_path):
+    for args in (
+        ["--format", "csv", "/dev/zero"],
+        ["/dev/zero"],
+        ["--format", "geojson", "/dev/zero"],
+    ):
+        result = _run_quickly(tmp_path, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert result.stdout == (
+            "/dev/zero: not a text file: NUL byte at byte offset 0; nothing imported\n"
+        )
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.timeout(60)
+def test_a_file_with_a_huge_line_is_refused_in_one_line(tmp_path):
+    source = tmp_path / "zones.csv"
+    with source.open("wb") as out:
+        out.write(BUNDLED.read_bytes().splitlines()[0] + b"\n")
+        out.write(b"x" * (64 << 20))
+    result = _run_quickly(tmp_path, "--dry-run", str(source))
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == f"{source}: line 2 is longer than 65536 bytes; nothing imported\n"
+
+
+def test_rows_users_would_see_garbage_from_are_rejected_with_reasons(tmp_path):
+    header = BUNDLED.read_text(encoding="utf-8").splitlines()[0]
+    base = "b-{},PD,police_station,1 Main St,Bridgeport,CT,US,06604,41.18,-73.19,"
+    rows = [
+        "24/7,,,,(203) 576-7671;911,https://x.example/,test,2026-11-25",
+        "whenever lol,,,,,,test,",
+        ",,,,not-a-phone,,test,",
+        ",,,,,javascript:alert(1),test,",
+        ",,,,,,test,yesterday",
+    ]
+    lines = [header + ",notes", *(base.format(i) + row + ",n" for i, row in enumerate(rows))]
+    source = tmp_path / "bad.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_bot(tmp_path, "import", "--dry-run", str(source))
+    assert result.returncode == 1, result.stdout
+    assert result.stdout.splitlines() == [
+        "dry run, nothing written: csv: read 5, added 1, updated 0, unchanged 0, rejected 4",
+        "  note: unknown columns ignored: 'notes'",
+        "  line 3: opening_hours must be in OpenStreetMap opening_hours syntax: 'whenever lol'",
+        "  line 4: phone must be a valid phone number for US: 'not-a-phone'",
+        "  line 5: website must be an http(s) URL: 'javascript:alert(1)'",
+        "  line 6: verified must be an ISO date (YYYY-MM-DD): 'yesterday'",
+    ]

@@ -40,7 +40,7 @@ def test_node_maps_every_tag() -> None:
     assert zone.address == "12 Rue de Rivoli"
     assert (zone.city, zone.postal_code, zone.country) == ("Paris", "75004", "FR")
     assert zone.opening_hours == "24/7"
-    assert zone.phone == "+33 1 00 00 00 00"
+    assert zone.phone == "+33100000000"  # E.164
     assert zone.website == "https://example.org"
     assert zone.source == f"{OSM_ATTRIBUTION} node/123"
 
@@ -62,9 +62,9 @@ def test_way_and_relation_use_center(kind: str) -> None:
 
 def test_contact_tags_are_fallbacks() -> None:
     zone = zone_from_osm_element(
-        _node(**{"contact:phone": "+1 555", "contact:website": "https://x.example"})
+        _node(**{"contact:phone": "+1 203 576 7671", "contact:website": "https://x.example"})
     )
-    assert (zone.phone, zone.website) == ("+1 555", "https://x.example")
+    assert (zone.phone, zone.website) == ("+12035767671", "https://x.example")
 
 
 def test_street_wins_over_full_address() -> None:
