@@ -9,13 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.commands import descriptions, menu
 from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.logs import protect
 from bot.services import open_services
 from bot.telegram_http import AiohttpRequest
 from bot.telegram_retry import RetryingRateLimiter
@@ -26,6 +27,38 @@ from handlers.outbox import JobQueueScheduler, TelegramOutbox
 log = logging.getLogger(__name__)
 PURGE_INTERVAL_S = 3600.0
 PURGE_FIRST_S = 60.0
+TOKEN_REFUSED = "Telegram refused this token: get a new one from @BotFather (/token), then set "
+TOKEN_REFUSED += "TELEGRAM_BOT_TOKEN to it"
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one line for the operator, with no secret in it."""
+
+
+def startup_problem(error: TelegramError, settings: Settings) -> str:
+    """What a Telegram error at start-up means for the operator, and what to do."""
+    if isinstance(error, InvalidToken):
+        return TOKEN_REFUSED
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return (
+            f"Telegram cannot be reached at {settings.telegram_api_url} ({error.message}): "
+            "check the network and TELEGRAM_API_URL, then start the bot again"
+        )
+    return f"Telegram refused to start the bot: {error.message}"
+
+
+class BootstrapFailureFilter(logging.Filter):
+    """Drops PTB's log of a failed start-up call and its traceback: the exception reaches
+    ``python -m bot``, which reports it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for PTB's "Network Retry Loop (Bootstrap ...): ... Aborting." records."""
+        args = record.args if isinstance(record.args, tuple) else ()
+        bootstrap = bool(args) and str(args[0]).startswith("Network Retry Loop (Bootstrap")
+        return not (bootstrap and "Aborting" in str(record.msg))
+
+
+BOOTSTRAP_FILTER = BootstrapFailureFilter()
 
 
 async def sync_commands(application: SafeMeetApp) -> None:
@@ -106,7 +139,24 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 class SafeMeetApplication(Application[ExtBot[None], SafeMeetContext, dict, dict, BotData, None]):
-    """PTB's Application, stopping within a bounded time (see PerChatUpdateProcessor)."""
+    """PTB's Application, stopping within a bounded time (see PerChatUpdateProcessor), and
+    failing to start cleanly: one StartupError line, no HTTP session left open."""
+
+    settings: Settings | None = None
+
+    async def initialize(self) -> None:
+        """Initialize as PTB does (getMe checks the token). If that fails, close the bot's HTTP
+        sessions (PTB leaves them open) and raise StartupError, which PTB's start-up retry loop
+        neither retries nor logs, instead of an error quoting the token."""
+        try:
+            await super().initialize()
+        except TelegramError as exc:
+            await self.bot.shutdown()
+            settings = self.settings or Settings()
+            raise StartupError(startup_problem(exc, settings)) from None
+        except BaseException:
+            await self.bot.shutdown()
+            raise
 
     async def stop(self) -> None:
         """Stop as PTB does; updates that cannot start in time are dropped, not waited for."""
@@ -119,6 +169,8 @@ def build_application(
     settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> SafeMeetApp:
     """The bot, configured from settings, with every handler registered."""
+    protect(settings.token, settings.webhook_secret, settings.webhook_token)
+    logging.getLogger("telegram.ext").addFilter(BOOTSTRAP_FILTER)
 
     async def post_init(application: SafeMeetApp) -> None:
         assert application.job_queue is not None
@@ -173,5 +225,6 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    application.settings = settings
     register(application)
     return application

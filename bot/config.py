@@ -18,7 +18,9 @@ NOMINATIM_DEFAULT = "https://nominatim.openstreetmap.org"
 OVERPASS_DEFAULT = "https://overpass-api.de/api/interpreter"
 DEFAULT_DB = "safemeet.sqlite3"
 DEFAULT_PORT = 8443
-_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram allows 1-256 of these characters; shorter than 16 is guessable, and too short to be
+# told apart from ordinary text when logs are scrubbed of secrets.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
 
 
 class ConfigError(ValueError):
@@ -95,13 +97,24 @@ def _webhook_url_setting(environ: Mapping[str, str]) -> str:
 
 
 def _secret_setting(environ: Mapping[str, str]) -> str:
-    """SAFEMEET_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)."""
+    """SAFEMEET_WEBHOOK_SECRET: 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's
+    alphabet, and long enough to be neither guessed nor missed when logs are scrubbed)."""
     value = environ.get("SAFEMEET_WEBHOOK_SECRET", "").strip()
     if value and not _WEBHOOK_SECRET.fullmatch(value):
         raise ConfigError(
-            "SAFEMEET_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            "SAFEMEET_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -"
         )
     return value
+
+
+def _reach_setting(environ: Mapping[str, str], nearby_km: float) -> float:
+    """SAFEMEET_REACH_KM: never less than SAFEMEET_NEARBY_KM (what is near is in reach)."""
+    reach_km = _float_setting(environ, "SAFEMEET_REACH_KM", max(150.0, nearby_km), 1.0, 2000.0)
+    if reach_km < nearby_km:
+        raise ConfigError(
+            f"SAFEMEET_REACH_KM ({reach_km:g}) must be at least SAFEMEET_NEARBY_KM ({nearby_km:g})"
+        )
+    return reach_km
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,7 @@ class Settings:
     overpass_url: str = OVERPASS_DEFAULT
     results: int = 3
     nearby_km: float = 50.0
+    reach_km: float = 150.0
     max_send_rate: float = 30.0
     geocoder_timeout: float = 5.0
     overpass_timeout: float = 4.0
@@ -151,6 +165,7 @@ class Settings:
         """Build settings from ``environ`` (default: the process environment)."""
         env = os.environ if environ is None else environ
         api_url = _url_setting(env, "TELEGRAM_API_URL", TELEGRAM_API_DEFAULT)
+        nearby_km = _float_setting(env, "SAFEMEET_NEARBY_KM", 50.0, 1.0, 1000.0)
         return cls(
             token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
             telegram_api_url=api_url or TELEGRAM_API_DEFAULT,
@@ -158,7 +173,8 @@ class Settings:
             nominatim_url=_url_setting(env, "NOMINATIM_URL", NOMINATIM_DEFAULT),
             overpass_url=_url_setting(env, "OVERPASS_URL", OVERPASS_DEFAULT),
             results=_int_setting(env, "SAFEMEET_RESULTS", 3, 1, 10),
-            nearby_km=_float_setting(env, "SAFEMEET_NEARBY_KM", 50.0, 1.0, 1000.0),
+            nearby_km=nearby_km,
+            reach_km=_reach_setting(env, nearby_km),
             max_send_rate=_float_setting(env, "SAFEMEET_MAX_SEND_RATE", 30.0, 0.0, 1000.0),
             geocoder_timeout=_float_setting(env, "SAFEMEET_GEOCODER_TIMEOUT", 5.0, 0.5, 30.0),
             overpass_timeout=_float_setting(env, "SAFEMEET_OVERPASS_TIMEOUT", 4.0, 0.5, 30.0),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
-from bot.importer import parse_zones
+from bot.importer import parse_zones, read_zones_file
 from bot.zones import ZoneDataError, write_zones_csv
 from storage.db import open_database
 from storage.zones import ZoneRepository
@@ -19,12 +19,13 @@ async def import_file(
 ) -> int:
     """Import a zones file (CSV, GeoJSON, Overpass JSON) or only check it; the exit status.
 
-    0 when every row went in, 1 when some were rejected, 2 when the file as a whole was refused.
+    0 when every row went in, 1 when some were rejected, 2 when the file as a whole was refused
+    (not text, absurd lines: refused while reading, before it is all in memory).
     """
     try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+        text = await asyncio.to_thread(read_zones_file, path, file_format)
         zones, report = parse_zones(text, path.name, file_format)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"cannot read {path}: {exc}", file=out)
         return 2
     except ZoneDataError as exc:
@@ -43,13 +44,28 @@ async def import_file(
     return 1 if report.rejected else 0
 
 
-async def export_file(settings: Settings, path: Path, out: TextIO) -> int:
-    """Write the stored zones (not hidden ones) to a CSV in the documented schema; the status."""
+def unwritable(path: Path, error: OSError) -> str:
+    """Why a file cannot be written and what to do, in one line."""
+    if path.is_dir():
+        return f"{path} is a folder: give a file name, for example {path / 'zones.csv'}"
+    if not path.parent.is_dir():
+        return f"cannot write {path}: the folder {path.parent} does not exist; create it first"
+    return f"cannot write {path}: {error.strerror or error}"
+
+
+async def export_file(settings: Settings, path: Path, out: TextIO, err: TextIO) -> int:
+    """Write the stored zones (not hidden ones) to a CSV in the documented schema; the status.
+
+    A file that cannot be written is one line on ``err`` and status 2."""
     db = await open_database(settings.db_path)
     try:
         zones = await ZoneRepository(db).exportable()
     finally:
         await db.close()
-    await asyncio.to_thread(path.write_text, write_zones_csv(zones), encoding="utf-8")
+    try:
+        await asyncio.to_thread(path.write_text, write_zones_csv(zones), encoding="utf-8")
+    except OSError as exc:
+        print(f"export: {unwritable(path, exc)}", file=err)
+        return 2
     print(f"wrote {len(zones)} zone(s) to {path}", file=out)
     return 0

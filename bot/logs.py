@@ -6,6 +6,10 @@ out of tracebacks (they often quote the input, like ``invalid literal for int():
 except for exception types whose messages describe code, not data; and the arguments of
 third-party log lines (PTB logs whole updates at DEBUG) are kept only when they are numbers
 or short identifiers.
+
+Secrets (the bot token, the webhook secret) are another matter: whatever an exception or a
+library says, ``protect`` registers them and every line logged, every traceback of an
+uncaught exception and every message ``redact`` is given has them replaced by [secret].
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import logging
 import re
 import sqlite3
 import sys
+import threading
 import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, TextIO
 
 OUR_PACKAGES = frozenset({"bot", "handlers", "storage", "benchmarks", "__main__"})
@@ -27,6 +33,8 @@ NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiohttp", "geopy")
 # every statement with its parameters (nothing would be left after redaction).
 QUIET_LOGGERS = ("aiohttp.access", "aiosqlite")
 REDACTED = "[redacted]"
+SECRET = "[secret]"
+MIN_SECRET_LENGTH = 8
 # Exception types whose messages name code (attributes, types, SQL), never user input.
 _SAFE_MESSAGE_TYPES: tuple[type[BaseException], ...] = (
     AttributeError,
@@ -43,6 +51,49 @@ _STANDARD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", None, None)).keys() | {"message", "asctime"}
 )
 _HANDLER_MARK = "_safemeet_handler"
+_secrets: set[str] = set()
+_secret_pattern: re.Pattern[str] | None = None  # the protected values, longest first
+
+
+def protect(*values: str) -> None:
+    """Never print these values: every log line and ``redact``ed text shows [secret] instead.
+
+    A bot token's secret half (after the colon) is protected on its own as well, so the token
+    stays hidden however it is quoted (in a URL, percent-encoded, cut in two). Values shorter
+    than MIN_SECRET_LENGTH are no secret worth the name, and hiding them would garble every
+    line: they are ignored."""
+    global _secret_pattern
+    for value in (value.strip() for value in values):
+        for part in (value, value.partition(":")[2]):
+            if len(part) >= MIN_SECRET_LENGTH:
+                _secrets.add(part)
+    ordered = sorted(_secrets, key=len, reverse=True)
+    # Case-insensitive: PTB capitalises error descriptions (str.capitalize lowers the rest).
+    alternatives = "|".join(re.escape(secret) for secret in ordered)
+    _secret_pattern = re.compile(alternatives, re.IGNORECASE) if ordered else None
+
+
+def forget_protected() -> None:
+    """Forget every protected value (tests)."""
+    global _secret_pattern
+    _secrets.clear()
+    _secret_pattern = None
+
+
+def redact(text: str) -> str:
+    """The text with every protected value, in any letter case, replaced by [secret]."""
+    return text if _secret_pattern is None else _secret_pattern.sub(SECRET, text)
+
+
+def _redact_fields(value: Any) -> Any:
+    """A JSON payload with the protected values taken out of every string in it."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_fields(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_fields(item) for item in value]
+    return value
 
 
 def _type_name(error: BaseException) -> str:
@@ -117,18 +168,23 @@ def _is_ours(name: str) -> bool:
     return name.split(".", 1)[0] in OUR_PACKAGES
 
 
+def _event(record: logging.LogRecord) -> str:
+    """The record's message: ours whole, a library's with only harmless arguments."""
+    event = record.getMessage() if _is_ours(record.name) else _third_party_message(record)
+    return _BOT_TOKEN.sub("[token]", event)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, event, then any extra fields, then
-    exc_type and a redacted traceback for exceptions."""
+    exc_type and a redacted traceback for exceptions; protected values never appear."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line of JSON."""
-        event = record.getMessage() if _is_ours(record.name) else _third_party_message(record)
         payload: dict[str, Any] = {
             "ts": _timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": _BOT_TOKEN.sub("[token]", event),
+            "event": _event(record),
         }
         if _is_ours(record.name):  # a library's extra fields are not vetted: left out
             for key, value in vars(record).items():
@@ -139,7 +195,20 @@ class JsonFormatter(logging.Formatter):
             payload["traceback"] = redacted_traceback(record.exc_info[1])
         if record.stack_info:
             payload["stack"] = record.stack_info
-        return json.dumps(payload, ensure_ascii=False, default=str)
+        return json.dumps(
+            _redact_fields(payload), ensure_ascii=False, default=lambda value: redact(str(value))
+        )
+
+
+class TerminalFormatter(logging.Formatter):
+    """One short line for a person at a terminal: ``safemeet: warning: event (ExcType)``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one plain line (no traceback), protected values taken out."""
+        line = f"safemeet: {record.levelname.lower()}: {_event(record)}"
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" ({_type_name(record.exc_info[1])})"
+        return redact(line.replace("\n", " "))
 
 
 def parse_level(name: str) -> int | None:
@@ -151,17 +220,54 @@ def parse_level(name: str) -> int | None:
     return level if isinstance(level, int) else None
 
 
-def setup_logging(level_name: str, stream: TextIO | None = None) -> logging.Handler:
+def _uncaught(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """sys.excepthook: an uncaught exception is logged (redacted) instead of printed raw."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+        return
+    logging.getLogger(__name__).critical("uncaught exception", exc_info=(kind, error, trace))
+
+
+def _uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    """threading.excepthook: logged like an uncaught exception of the main thread."""
+    if args.exc_value is not None:
+        _uncaught(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def _unraisable(unraisable: Any) -> None:
+    """sys.unraisablehook (errors in __del__, callbacks): one redacted log line."""
+    error = unraisable.exc_value
+    exc_info = (type(error), error, unraisable.exc_traceback) if error is not None else None
+    logging.getLogger(__name__).warning("exception ignored", exc_info=exc_info)
+
+
+def guard_uncaught() -> None:
+    """Route uncaught and unraisable exceptions and warnings through the log, whose lines
+    are redacted, rather than Python's raw printing (which would show any secret)."""
+    sys.excepthook = _uncaught
+    threading.excepthook = _uncaught_in_thread
+    sys.unraisablehook = _unraisable
+    logging.captureWarnings(True)
+
+
+def setup_logging(
+    level_name: str, stream: TextIO | None = None, *, terminal: bool = False
+) -> logging.Handler:
     """Log JSON lines at the level (unknown: INFO) to stderr or ``stream``; returns the
     installed handler, which a second call replaces. The noisy libraries stay at WARNING
-    unless the level is DEBUG, the quiet ones always."""
+    unless the level is DEBUG, the quiet ones always.
+
+    ``terminal``: for the local modes, where a person reads the answers on stdout: only
+    warnings and errors, each as one short plain line, never JSON between the answers."""
     parsed = parse_level(level_name)
     level = logging.INFO if parsed is None else parsed
+    if terminal:
+        level = max(level, logging.WARNING)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(old)
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(TerminalFormatter() if terminal else JsonFormatter())
     setattr(handler, _HANDLER_MARK, True)
     root.addHandler(handler)
     root.setLevel(level)

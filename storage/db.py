@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -21,6 +22,29 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5_000
+# SQLite result codes meaning "this file is no database we can open": SQLITE_CORRUPT,
+# SQLITE_CANTOPEN, SQLITE_NOTADB.
+_UNUSABLE_CODES = {11: "is damaged", 14: "cannot be opened", 26: "is not an SQLite database"}
+
+
+class DatabaseUnavailable(sqlite3.DatabaseError):
+    """The database file cannot be opened, or is not (or no longer) an SQLite database."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path} {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def _unusable(path: Path | str, error: BaseException) -> DatabaseUnavailable | None:
+    """The DatabaseUnavailable an error at opening time means, None for any other error."""
+    if isinstance(error, OSError):
+        return DatabaseUnavailable(path, f"cannot be created ({error.strerror or error})")
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.DatabaseError) and isinstance(code, int):
+        problem = _UNUSABLE_CODES.get(code & 0xFF)
+        return DatabaseUnavailable(path, f"{problem} ({error})") if problem else None
+    return None
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -54,12 +78,38 @@ async def open_database(
     """Open (creating if needed) the database in WAL mode with the schema up to date.
 
     A write waits up to ``busy_timeout_ms`` (default BUSY_TIMEOUT_MS) for another connection's
-    write lock, then fails with "database is locked" (see storage/errors.py).
+    write lock, then fails with "database is locked" (see storage/errors.py). A path that is
+    a folder, cannot be created, or holds something other than an SQLite database raises
+    DatabaseUnavailable.
     """
+    try:
+        return await _open(path, busy_timeout_ms)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        unusable = _unusable(path, exc)
+        if unusable is None:
+            raise
+        raise unusable from exc
+
+
+async def _connect(path: Path | str) -> aiosqlite.Connection:
+    """aiosqlite.connect; if that fails, its worker thread is waited for before the error is
+    raised (aiosqlite only asks it to stop, and it then fails on a closed event loop)."""
+    connection = aiosqlite.connect(path)
+    try:
+        return await connection
+    except BaseException:
+        worker = getattr(connection, "_thread", None)
+        if isinstance(worker, threading.Thread) and worker.is_alive():
+            await asyncio.to_thread(worker.join, 5.0)
+        raise
+
+
+async def _open(path: Path | str, busy_timeout_ms: int | None) -> aiosqlite.Connection:
+    """Open the database and bring its schema up to date."""
     timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = await aiosqlite.connect(path)
+    db = await _connect(path)
     try:
         await db.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
         await db.execute("PRAGMA journal_mode = WAL")

@@ -74,15 +74,16 @@ def test_webhook_settings():
     assert "1:A" not in derived
     assert derived == Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:A"}).webhook_token
     assert derived != Settings.from_env({"TELEGRAM_BOT_TOKEN": "2:B"}).webhook_token
-    chosen = Settings.from_env({"SAFEMEET_WEBHOOK_SECRET": "s3cret_-X"})
-    assert chosen.webhook_token == "s3cret_-X"
+    chosen = Settings.from_env({"SAFEMEET_WEBHOOK_SECRET": "s3cret_-X0123456"})
+    assert chosen.webhook_token == "s3cret_-X0123456"
 
 
 @pytest.mark.parametrize(
     "environ",
     [
         {"SAFEMEET_WEBHOOK_URL": "http://bot.example.org"},
-        {"SAFEMEET_WEBHOOK_SECRET": "has space"},
+        {"SAFEMEET_WEBHOOK_SECRET": "has space but is long"},
+        {"SAFEMEET_WEBHOOK_SECRET": "short_secret"},  # guessable, and hard to scrub from logs
         {"SAFEMEET_WEBHOOK_SECRET": "x" * 257},
         {"PORT": "70000"},
         {"SAFEMEET_FLOOD_LIMIT": "-1"},
@@ -104,3 +105,13 @@ def test_concurrent_updates_default_custom_and_bad_values():
     for bad in ("0", "257", "many"):
         with pytest.raises(ConfigError, match="SAFEMEET_CONCURRENT_UPDATES"):
             Settings.from_env({"SAFEMEET_CONCURRENT_UPDATES": bad})
+
+
+def test_reach_default_custom_and_never_below_nearby():
+    assert Settings.from_env({}).reach_km == 150.0
+    assert Settings.from_env({"SAFEMEET_REACH_KM": "80"}).reach_km == 80.0
+    assert Settings.from_env({"SAFEMEET_NEARBY_KM": "200"}).reach_km == 200.0
+    with pytest.raises(ConfigError, match="SAFEMEET_REACH_KM"):
+        Settings.from_env({"SAFEMEET_NEARBY_KM": "60", "SAFEMEET_REACH_KM": "40"})
+    with pytest.raises(ConfigError, match="SAFEMEET_REACH_KM"):
+        Settings.from_env({"SAFEMEET_REACH_KM": "far"})
