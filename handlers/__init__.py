@@ -15,6 +15,7 @@ from telegram.ext import (
 
 from bot import community_presenter as community_texts
 from bot import meetup_presenter as meetup_texts
+from bot.alternatives import CALLBACK_PATTERN as ALTERNATIVE_PATTERN
 from bot.context import SafeMeetApp
 from bot.presenter import FORGET_CALLBACK_PREFIX, LANGUAGE_CALLBACK_PREFIX
 from handlers import (
@@ -74,6 +75,8 @@ def register(application: SafeMeetApp) -> None:
     application.add_handler(
         CallbackQueryHandler(privacy.forget_pressed, pattern=f"^{FORGET_CALLBACK_PREFIX}")
     )
+    # "Which 75001?" and "did you mean 41.18, -73.19?" buttons: search the picked reading.
+    application.add_handler(CallbackQueryHandler(nearest.alternative_pressed, ALTERNATIVE_PATTERN))
     for prefix, callback in (
         (meetup_texts.CANCEL, meetups.cancel_pressed),
         (meetup_texts.SHARE, meetups.share_pressed),

@@ -34,7 +34,7 @@ async def test_one_chats_answers_come_in_the_order_it_asked(app, telegram: FakeT
     calls = await telegram.wait_for("sendMessage", chat_id=SLOW_USER, count=len(asked))
     texts = [call.params["text"] for call in calls]
     assert texts[0].startswith("<b>Meeting a stranger safely</b>")  # /tips
-    assert "near <b>06604</b>" in texts[1]
+    assert "near <b>06604, Bridgeport</b>" in texts[1]
     assert texts[2].startswith("<b>Privacy</b>")
     assert "Kingston" in texts[3]
     assert "/privacy" in texts[4]  # /help lists the commands
