@@ -47,6 +47,12 @@ def countries_at(lat: float, lon: float) -> frozenset[str]:
     return _zone_countries().get(timezone_name_at(lat, lon), frozenset())
 
 
+def country_at(lat: float, lon: float) -> str:
+    """The country of a position (ISO 3166-1 alpha-2), or '' at sea and where unknown."""
+    here = countries_at(lat, lon)
+    return min(here) if here else ""
+
+
 def _nearby(lat: float, lon: float, distance_m: float) -> list[tuple[float, float]]:
     """Eight positions about ``distance_m`` around a position (N, NE, ..., NW)."""
     dlat = distance_m / _METRES_PER_DEGREE

@@ -1,4 +1,4 @@
-"""Safety guidance: the full list of tips, the few that fit a situation, emergency numbers."""
+"""Safety guidance: the full list of tips, and the few that fit a situation."""
 
 from __future__ import annotations
 
@@ -83,60 +83,6 @@ ALL_TIPS: tuple[Tip, ...] = (
     TOO_GOOD,
 )
 
-_EMERGENCY_NUMBERS = {
-    **dict.fromkeys(
-        (
-            "US",
-            "CA",
-            "MX",
-            "PR",
-            "GU",
-            "VI",
-            "AS",
-            "MP",
-            "PH",
-            "AR",
-            "CR",
-            "PA",
-            "SV",
-            "DO",
-            "UY",
-            "PY",
-            "EC",
-        ),
-        "911",
-    ),
-    **dict.fromkeys(("GB", "IE", "HK", "MY", "SG", "BW", "MU", "QA", "BH", "BD"), "999"),
-    "AU": "000",
-    "NZ": "111",
-    "ZA": "10111",
-    "JP": "110",
-    "KR": "112",
-    "CN": "110",
-    "TW": "110",
-    "IN": "112",
-    "BR": "190",
-    "CL": "133",
-    "CO": "123",
-    "PE": "105",
-    "TH": "191",
-    "VN": "113",
-    "ID": "110",
-    "TR": "112",
-    "IL": "100",
-    "EG": "122",
-    "NG": "112",
-    "KE": "999",
-    "FJ": "917",
-}
-DEFAULT_EMERGENCY_NUMBER = "112"
-
-
-def emergency_number(country: str) -> str:
-    """The police emergency number of a country (112 where we have no better answer)."""
-    return _EMERGENCY_NUMBERS.get(country.upper(), DEFAULT_EMERGENCY_NUMBER)
-
-
 def is_dark(point: Point, when: datetime) -> bool:
     """True when the sun is more than 6° below the horizon at ``point`` (``when`` is aware)."""
     return elevation(Observer(point.lat, point.lon), when) < _DARK_ELEVATION_DEG
@@ -149,6 +95,7 @@ class Situation:
     dark: bool
     designated: bool
     nearby: bool
+    listed: bool = True  # the answer offers a place (False: nothing within reach)
 
 
 def tips_for(situation: Situation, limit: int = 4) -> list[Tip]:
@@ -158,7 +105,7 @@ def tips_for(situation: Situation, limit: int = 4) -> list[Tip]:
         chosen.append(DARK_NOW)
     if not situation.nearby:
         chosen.append(PUBLIC_PLACE)
-    if not situation.designated:
+    if situation.listed and not situation.designated:
         chosen.append(STATION_LOBBY)
     chosen += [FRIEND, SHARE_PLAN, CASH, INSTINCTS]
     return chosen[:limit]

@@ -9,7 +9,6 @@ from html import escape
 
 from babel.dates import format_skeleton, format_time, format_timedelta
 
-from bot.guidance import emergency_number
 from bot.i18n import N_, Translator
 from bot.live_zones import is_openstreetmap_id
 from bot.meetups import CHECKIN_AFTER, Meetup, PlanProblem, Reminder, ReminderKind, ReminderState
@@ -19,6 +18,7 @@ from bot.presenter import (
     Pin,
     Reply,
     directions_url_for,
+    emergency_numbers_text,
     osm_attribution,
 )
 from bot.when import WhenProblem
@@ -151,14 +151,14 @@ def _attribution(meetup: Meetup, tr: Translator) -> list[str]:
 
 
 def _checklist(meetup: Meetup, tr: Translator) -> str:
-    number = emergency_number(meetup.country)
+    number = emergency_numbers_text(meetup.country, tr)
     items = [
         tr._("Phone charged, location sharing on"),
         tr._("Someone knows where you are and when you will be back"),
         tr._("Bring a friend if you can"),
         tr._("Count cash in view of the cameras; inspect the item"),
         tr._("If it feels wrong, walk away"),
-        tr._("Emergency: {number}", number=f"<b>{number}</b>"),
+        tr._("Emergency: {number}", number=number),
     ]
     return "\n".join("☑️ " + item for item in items)
 
@@ -195,10 +195,10 @@ def checkin_ok_text(tr: Translator) -> str:
 
 def checkin_trouble_reply(meetup: Meetup, tr: Translator) -> Reply:
     """What to do after a meetup that went wrong."""
-    number = emergency_number(meetup.country)
+    number = emergency_numbers_text(meetup.country, tr)
     lines = [
         "<b>" + tr._("I am sorry. Here is what to do now:") + "</b>",
-        "🚨 " + tr._("If you are in danger or hurt, call {number} now.", number=f"<b>{number}</b>"),
+        "🚨 " + tr._("If you are in danger or hurt, call {number} now.", number=number),
         "👮 "
         + tr._(
             "To report a robbery, a scam or a threat, call the local police on their "
@@ -375,6 +375,15 @@ def search_first_text(tr: Translator) -> str:
     return tr._(
         "First find a zone: share your location or send /nearest with a postal code. "
         "Then send /meetup followed by the time, for example /meetup in 2 hours."
+    )
+
+
+def out_of_reach_text(tr: Translator) -> str:
+    """A place that is not among the user's latest search near them (too far, or forged)."""
+    return tr._(
+        "I can only plan a meetup at a place from your latest search, within reach of you. "
+        "Share your location or type the postal code of where you will meet, then tap "
+        "“Plan a meetup here”."
     )
 
 

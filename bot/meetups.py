@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.countries import country_at
 from bot.geo import Point
 from bot.localtime import timezone_at
 from bot.when import WhenError, check_window
@@ -207,7 +208,7 @@ class MeetupPlanner:
             zone_address=zone.full_address,
             lat=zone.lat,
             lon=zone.lon,
-            country=zone.country,
+            country=zone.country or country_at(zone.lat, zone.lon),
             timezone=timezone_at(zone.point).key,
             starts_at=starts_at.astimezone(UTC),
             note=" ".join(note.split())[:MAX_NOTE_CHARS],

@@ -9,12 +9,15 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+import phonenumbers
+
 from bot.community import PENDING_RETENTION as COMMUNITY_PENDING_RETENTION
 from bot.community import RETENTION as COMMUNITY_RETENTION
-from bot.finder import NearestAnswer, Problem, QueryError
+from bot.emergency import emergency_numbers
+from bot.finder import DEFAULT_REACH_KM, NearestAnswer, Problem, QueryError
 from bot.geo import compass_point
 from bot.geocoding import HIT_TTL_S
-from bot.guidance import ALL_TIPS, Situation, emergency_number, tips_for
+from bot.guidance import ALL_TIPS, Situation, tips_for
 from bot.hours import HoursStatus
 from bot.hours_presenter import closed_note, hours_text
 from bot.i18n import LANGUAGES, N_, Translator
@@ -25,7 +28,11 @@ from bot.zones import Zone, ZoneKind
 METRES_PER_MILE = 1609.344
 GEOCODE_CACHE_DAYS = round(HIT_TTL_S / 86_400)
 FEET_PER_METRE = 3.28084
-MILE_COUNTRIES = frozenset({"US", "GB", "PR", "GU", "VI", "AS", "MP", "LR", "MM"})
+# Where road distances are in miles: the US and its territories, the UK and its Crown
+# dependencies, Liberia and Myanmar.
+MILE_COUNTRIES = frozenset(
+    {"US", "PR", "GU", "VI", "AS", "MP", "UM", "GB", "IM", "JE", "GG", "LR", "MM"}
+)
 LANGUAGE_CALLBACK_PREFIX = "lang:"
 PLAN_AT_PREFIX = "plan:"  # plan:<zone id>: start planning a meetup at that zone
 REPORT_ZONE_PREFIX = "rp:"  # rp:<zone id>: report a problem with that zone (handlers/community)
@@ -145,23 +152,41 @@ def _features_line(zone: Zone, tr: Translator) -> str:
 
 
 def zone_block(
-    index: int, match: ZoneMatch, tr: Translator, miles: bool, hours: HoursStatus | None = None
+    index: int,
+    match: ZoneMatch,
+    tr: Translator,
+    miles: bool,
+    hours: HoursStatus | None = None,
+    far: bool = False,
 ) -> str:
-    """The lines describing one zone in a list of results (``hours``: its status now)."""
+    """The lines describing one zone in a list of results (``hours``: its status now;
+    ``far``: farther than is nearby, and the block says so)."""
     zone = match.zone
+    direction = format_direction(match, tr, miles)
+    if far:
+        direction += " · ⚠️ " + tr._("far from you")
     lines = [
         f"<b>{index}. {escape(zone.name)}</b>",
         _kind_line(zone, tr),
         "📍 " + escape(zone.full_address or zone.city or f"{zone.lat:.5f}, {zone.lon:.5f}"),
-        f"🧭 {format_direction(match, tr, miles)} · 🕒 {hours_text(zone, hours, tr)}",
+        f"🧭 {direction} · 🕒 {hours_text(zone, hours, tr)}",
     ]
     if features := _features_line(zone, tr):
         lines.append(features)
     if zone.phone:
-        lines.append("📞 " + escape(zone.phone))
+        lines.append("📞 " + escape(readable_phone(zone.phone)))
     if from_openstreetmap(zone) and zone.kind is ZoneKind.POLICE_STATION:
         lines.append("🚪 " + tr._("Meet inside, in the lobby, or call ahead to check it is open."))
     return "\n".join(lines)
+
+
+def readable_phone(phone: str) -> str:
+    """An E.164 number as people dial it from anywhere ('+1 203-581-5100'); else as stored."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def osm_attribution(tr: Translator) -> str:
@@ -170,20 +195,29 @@ def osm_attribution(tr: Translator) -> str:
     return "🗺 " + tr._("Police stations: {attribution}, ODbL.", attribution=link)
 
 
+def emergency_numbers_text(country: str, tr: Translator) -> str:
+    """The number(s) to call in danger there, in bold: '<b>911</b>', '<b>999</b> or <b>112</b>'."""
+    numbers = [f"<b>{number}</b>" for number in emergency_numbers(country)]
+    if len(numbers) == 1:
+        return numbers[0]
+    return tr._("{first} or {second}", first=numbers[0], second=numbers[1])
+
+
 def _guidance_block(answer: NearestAnswer, tr: Translator) -> str:
     nearest = answer.matches[0].zone if answer.matches else None
     situation = Situation(
         dark=answer.dark,
         designated=nearest is not None and nearest.kind is ZoneKind.EXCHANGE_ZONE,
         nearby=answer.nearby,
+        listed=bool(answer.matches),
     )
     tips = "\n".join("• " + tr._(tip.text) for tip in tips_for(situation))
-    number = emergency_number(answer.country)
+    number = emergency_numbers_text(answer.country, tr)
     return "\n".join(
         [
             "<b>" + tr._("Stay safe") + "</b>",
             tips,
-            "🚨 " + tr._("In danger, call {number} at once.", number=f"<b>{number}</b>"),
+            "🚨 " + tr._("In danger, call {number} at once.", number=number),
             tr._("More advice: /tips"),
         ]
     )
@@ -209,39 +243,105 @@ def _far_away_note(answer: NearestAnswer, nearby_km: float, tr: Translator) -> s
     limit = format_distance(nearby_km * 1000, tr, miles)
     nearest = format_distance(answer.matches[0].distance_m, tr, miles)
     return "⚠️ " + tr._(
-        "There is no police safe zone I know of within {limit}: the nearest is {distance} away. "
-        "Meet in a busy, well-lit public place instead, such as a shopping centre entrance "
-        "or a staffed bank lobby, in daylight.",
+        "There is no police safe zone I know of within {limit}: the nearest is {distance} away, "
+        "far from you. If you cannot easily get there, meet in a busy, well-lit public place "
+        "instead, such as a shopping centre entrance or a staffed bank lobby, in daylight.",
         limit=limit,
         distance=nearest,
     )
 
 
-def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Reply:
-    """The answer to a search: the zones, advice, directions buttons and a pin."""
-    if not answer.matches:
-        return Reply(
-            tr._(
-                "I do not know any safe zone yet. Meet in a busy, well-lit public place in "
-                "daylight, and see /tips."
+def _nothing_in_reach_reply(answer: NearestAnswer, reach_km: float, tr: Translator) -> Reply:
+    """No zone close enough to meet at: say so, advise a busy public place, mention the
+    nearest known zone only as information (no buttons to go there)."""
+    miles = uses_miles(answer.country)
+    reach = format_distance(reach_km * 1000, tr, miles)
+    if answer.origin.label:
+        heading = tr._(
+            "I know no police safe zone or police station within {reach} of {place}.",
+            reach=reach,
+            place=f"<b>{escape(answer.origin.label)}</b>",
+        )
+    else:
+        heading = tr._("I know no police safe zone or police station within {reach}.", reach=reach)
+    parts = ["🛡 " + heading]
+    if answer.beyond_reach is not None:
+        zone = answer.beyond_reach.zone
+        parts.append(
+            "ℹ️ "
+            + tr._(
+                "The nearest I know is in {place}, {distance} away: too far to meet there.",
+                place=escape(zone.city or zone.name),
+                distance=format_distance(answer.beyond_reach.distance_m, tr, miles),
             )
         )
-    # Far from every zone, only the nearest one is worth showing.
-    matches = answer.matches if answer.nearby else answer.matches[:1]
+    if answer.live_unavailable:
+        parts.append(
+            "ℹ️ "
+            + tr._(
+                "Live OpenStreetMap data is unavailable right now, so I may be missing police "
+                "stations near you."
+            )
+        )
+    parts += [
+        "👥 "
+        + tr._(
+            "Meet in a busy, well-lit public place instead, such as a shopping centre entrance, "
+            "a staffed bank lobby or a busy café, in daylight."
+        ),
+        "➕ "
+        + tr._("Know a police station or a safe exchange zone near you? Tell me with /suggest."),
+        _guidance_block(answer, tr),
+    ]
+    if other := _other_readings(answer, tr):
+        parts.insert(1, other)
+    return Reply("\n\n".join(parts), choices=_reading_choices(answer))
+
+
+def _other_readings(answer: NearestAnswer, tr: Translator) -> str:
+    """A line offering the other countries' readings of a typed postal code ('' if none)."""
+    if not answer.origin.alternatives:
+        return ""
+    return "📮 " + tr._(
+        "This postal code exists in other countries too. Meant another one? Tap it below, or "
+        "type the country first next time, like {example}.",
+        example=escape(answer.origin.alternatives[0].typed),
+    )
+
+
+def _reading_choices(answer: NearestAnswer) -> tuple[ChoiceButton, ...]:
+    """Buttons for the other readings of what the user typed."""
+    return tuple(ChoiceButton("📮 " + alt.label, alt.data) for alt in answer.origin.alternatives)
+
+
+def _live_unavailable_text(tr: Translator) -> str:
+    return tr._(
+        "Live OpenStreetMap data is unavailable right now: this list comes from "
+        "SafeMeet's own zones and saved data, and may miss police stations near you."
+    )
+
+
+def nearest_reply(
+    answer: NearestAnswer, tr: Translator, nearby_km: float, reach_km: float = DEFAULT_REACH_KM
+) -> Reply:
+    """The answer to a search: the zones within reach, advice, directions buttons and a pin;
+    with none within reach, honest advice and no place to go to."""
+    if not answer.matches:
+        return _nothing_in_reach_reply(answer, reach_km, tr)
+    matches = answer.matches
     miles = uses_miles(answer.country)
     parts = [_heading(answer, len(matches), tr)]
     if not answer.nearby:
         parts.append(_far_away_note(answer, nearby_km, tr))
     if answer.live_unavailable:
-        parts.append(
-            "ℹ️ "
-            + tr._(
-                "Live OpenStreetMap data is unavailable right now: this list comes from "
-                "SafeMeet's own zones and saved data, and may miss police stations near you."
-            )
-        )
+        parts.append("ℹ️ " + _live_unavailable_text(tr))
+    nearby_m = nearby_km * 1000
+    if other := _other_readings(answer, tr):
+        parts.append(other)
     parts += [
-        zone_block(i, match, tr, miles, answer.hours.get(match.zone.id))
+        zone_block(
+            i, match, tr, miles, answer.hours.get(match.zone.id), far=match.distance_m > nearby_m
+        )
         for i, match in enumerate(matches, start=1)
     ]
     if note := closed_note(answer, matches, tr):
@@ -265,7 +365,7 @@ def nearest_reply(answer: NearestAnswer, tr: Translator, nearby_km: float) -> Re
             ChoiceButton(tr._("⚠️ Report a problem"), REPORT_ZONE_PREFIX + nearest.id),
         ),
     )
-    return Reply("\n\n".join(parts), links=links, pins=(pin,))
+    return Reply("\n\n".join(parts), links=links, choices=_reading_choices(answer), pins=(pin,))
 
 
 _PROBLEM_TEXTS = {
@@ -294,7 +394,13 @@ _PROBLEM_TEXTS = {
         "Many people are looking up addresses right now. Try again in a minute, or send a "
         "postal code or share your location for an answer at once."
     ),
+    Problem.SWAPPED_COORDINATES: N_(
+        "There is no land at {subject}. Did you mean {example}? Latitude comes first, "
+        "then longitude."
+    ),
 }
+# Problems whose answer is a question with buttons: no list of what the bot understands.
+_QUESTIONS = frozenset({Problem.SWAPPED_COORDINATES})
 
 
 def understood_inputs(tr: Translator) -> str:
@@ -313,8 +419,12 @@ def understood_inputs(tr: Translator) -> str:
 def problem_reply(error: QueryError, tr: Translator, max_chars: int) -> Reply:
     """A friendly, localized answer to a query we could not resolve."""
     subject = escape(error.subject[:60] + ("…" if len(error.subject) > 60 else ""))
-    text = tr._(_PROBLEM_TEXTS[error.problem], subject=subject, limit=max_chars)
-    return Reply(f"{text}\n\n{understood_inputs(tr)}")
+    example = escape(error.alternatives[0].typed) if error.alternatives else ""
+    text = tr._(_PROBLEM_TEXTS[error.problem], subject=subject, limit=max_chars, example=example)
+    choices = tuple(ChoiceButton(choice.label, choice.data) for choice in error.alternatives)
+    if error.problem in _QUESTIONS:
+        return Reply(text, choices=choices)
+    return Reply(f"{text}\n\n{understood_inputs(tr)}", choices=choices)
 
 
 def fallback_reply(tr: Translator) -> Reply:
@@ -386,9 +496,9 @@ def help_reply(tr: Translator) -> Reply:
 def tips_reply(tr: Translator, country: str = "") -> Reply:
     """The full safety guidance."""
     tips = "\n".join("• " + tr._(tip.text) for tip in ALL_TIPS)
-    number = emergency_number(country) if country else ""
-    if number:
-        emergency = tr._("In danger, call {number} at once.", number=f"<b>{number}</b>")
+    if country:
+        number = emergency_numbers_text(country, tr)
+        emergency = tr._("In danger, call {number} at once.", number=number)
     else:
         emergency = tr._(
             "In danger, call the local emergency number at once "
@@ -422,7 +532,8 @@ def privacy_reply(tr: Translator) -> Reply:
             "• "
             + tr._(
                 "The zones of your last search (not where you were), for a day, so /meetup "
-                "can offer them."
+                "can offer them and a postal code that several countries use is read first as "
+                "one of the country you last searched in."
             ),
             "• "
             + tr._(
@@ -456,7 +567,7 @@ def privacy_reply(tr: Translator) -> Reply:
             "",
             "<b>" + tr._("Data sources") + "</b>",
             tr._("Safe zones: police departments' published programmes, checked by hand."),
-            tr._("Postal codes: countries-states-cities-database, ODbL 1.0."),
+            tr._("Postal codes: GeoNames (geonames.org), CC BY 4.0."),
             tr._("Geocoding: © OpenStreetMap contributors, ODbL 1.0."),
             tr._("Police stations outside the safe zones: © OpenStreetMap contributors, ODbL 1.0."),
         ]

@@ -86,6 +86,12 @@ class Services:
             zone = await self.live.station(zone_id)
         return zone
 
+    async def last_country(self, user_id: int) -> str:
+        """The country of the user's last search (from its zones: no position is kept), or ''."""
+        zone_ids = await self.searches.recall(user_id)
+        zone = await self.zone(zone_ids[0]) if zone_ids else None
+        return zone.country if zone is not None else ""
+
     async def forget_user(self, user_id: int) -> None:
         """Delete everything stored about a user, all or nothing, and stop their reminders."""
         async with write_transaction(self.db):
@@ -169,6 +175,7 @@ async def _build_on_zones(
         live=live,
         results=settings.results,
         nearby_km=settings.nearby_km,
+        reach_km=settings.reach_km,
         start_radius_m=start_radius_for(zone_count, settings.results),
         clock=clock,
     )

@@ -21,7 +21,13 @@ from bot.finder import MAX_QUERY_CHARS, QueryError
 from bot.i18n import Translator
 from bot.localtime import after_sunset, timezone_at
 from bot.meetups import Meetup, PlanError, PlanProblem, Reminder
-from bot.presenter import PLAN_AT_PREFIX, Reply, problem_reply, stale_button_text
+from bot.presenter import (
+    PLAN_AT_PREFIX,
+    Reply,
+    nearest_reply,
+    problem_reply,
+    stale_button_text,
+)
 from bot.when import Moment, WhenError, parse_when, quick_choices
 from bot.zones import Zone
 from handlers.render import answer, translator_for
@@ -130,9 +136,14 @@ async def zone_picked(update: Update, context: SafeMeetContext) -> int:
         tr = await translator_for(update, context)
         await answer(update, context, Reply(stale_button_text(tr)))
         return ConversationHandler.END
-    if not _private(update):
+    if not _private(update) or update.effective_user is None:
         tr = await translator_for(update, context)
         await answer(update, context, Reply(texts.private_only_text(tr)))
+        return ConversationHandler.END
+    if zone_id not in await context.services.searches.recall(update.effective_user.id):
+        # Only zones a search offered within reach of the user can be planned at.
+        tr = await translator_for(update, context)
+        await answer(update, context, Reply(texts.out_of_reach_text(tr)))
         return ConversationHandler.END
     return await _ask_time(update, context, zone)
 
@@ -151,7 +162,12 @@ async def zone_searched(update: Update, context: SafeMeetContext) -> int:
     except QueryError as error:
         await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         return CHOOSE_ZONE
+    if not result.matches:  # nothing within reach: say so, and let them search elsewhere
+        await answer(update, context, nearest_reply(result, tr, finder.nearby_km, finder.reach_km))
+        return CHOOSE_ZONE
     zones = [(match.zone.id, match.zone.name) for match in result.matches]
+    if update.effective_user is not None:  # the zones it may pick (zone ids, never a position)
+        await context.services.searches.remember(update.effective_user.id, [z for z, _ in zones])
     await answer(update, context, texts.ask_zone_reply(zones, tr))
     return CHOOSE_ZONE
 

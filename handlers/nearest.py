@@ -14,10 +14,12 @@ from handlers.render import answer, translator_for
 async def _reply_with(
     update: Update, context: SafeMeetContext, tr: Translator, result: NearestAnswer
 ) -> None:
-    reply = presenter.nearest_reply(result, tr, context.services.finder.nearby_km)
+    finder = context.services.finder
+    reply = presenter.nearest_reply(result, tr, finder.nearby_km, finder.reach_km)
     await answer(update, context, reply)
-    if update.effective_user is not None and result.matches:
-        # Zone ids only (never the user's position): /meetup offers them as choices.
+    if update.effective_user is not None:
+        # Zone ids only (never the user's position): /meetup offers them as choices. With
+        # none within reach, an earlier search's zones must not be planned from here either.
         await context.services.searches.remember(
             update.effective_user.id, [match.zone.id for match in result.matches]
         )
@@ -25,8 +27,11 @@ async def _reply_with(
 
 async def _search_text(update: Update, context: SafeMeetContext, text: str) -> None:
     tr = await translator_for(update, context)
+    user = update.effective_user
+    # A code several countries use is read first as the country the user last searched in.
+    hint = await context.services.last_country(user.id) if user is not None else ""
     try:
-        result = await context.services.finder.near_text(text, tr.language)
+        result = await context.services.finder.near_text(text, tr.language, hint)
     except QueryError as error:
         await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
         return
@@ -66,3 +71,18 @@ async def nearest_command(update: Update, context: SafeMeetContext) -> None:
     tr = await translator_for(update, context)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
     await answer(update, context, presenter.ask_location_reply(tr, private))
+
+
+async def alternative_pressed(update: Update, context: SafeMeetContext) -> None:
+    """A button picking one reading (a postal code's country, swapped coordinates): search it."""
+    query = update.callback_query
+    if query is None:
+        return
+    tr = await translator_for(update, context)
+    finder = context.services.finder
+    origin = await finder.locate_choice(query.data)
+    if origin is None:  # forged, or a code the data no longer has
+        await query.answer(presenter.stale_button_text(tr))
+        return
+    await query.answer()
+    await _reply_with(update, context, tr, await finder.near(origin))

@@ -143,12 +143,14 @@ async def test_bad_input_gets_a_friendly_answer(app, telegram, update_factory, e
 @pytest.mark.parametrize("where", ["90, 0", "-90, 0", "0, 180", "0, -180", "-16.5, 179.999"])
 async def test_poles_and_date_line_get_an_answer(app, telegram, where):
     answer = await ask(telegram, updates.text_message(where, user_id=USER))
-    assert "<b>1." in answer["text"]
+    assert "no police safe zone or police station within" in answer["text"]
+    assert "In danger, call <b>" in answer["text"]
 
 
 async def test_location_at_the_north_pole(app, telegram):
     answer = await ask(telegram, updates.location_message(90.0, 0.0, user_id=USER))
-    assert "no police safe zone I know of" in answer["text"]
+    assert "no police safe zone or police station within 150 km" in answer["text"]
+    assert "<b>112</b>" in answer["text"]  # at sea: 112, which GSM phones route everywhere
 
 
 async def test_a_429_is_waited_out_and_the_answer_still_arrives(app, telegram):

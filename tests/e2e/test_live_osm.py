@@ -28,7 +28,7 @@ STATIONS = [
     ),
     police_way(2002, 53.7790, -1.5730, name="Elland Road Police Station"),
     police_node(2003, 53.7791, -1.5731, name="Elland Road Police"),  # the same place
-    police_node(3003, 41.1846, -73.1900, name="Bridgeport PD (OSM)"),  # 90 m from a curated zone
+    police_node(3003, 41.1825, -73.1925, name="Bridgeport PD (OSM)"),  # 90 m from a curated zone
 ]
 
 

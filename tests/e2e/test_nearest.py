@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.fakes import updates
@@ -63,7 +65,8 @@ async def test_venue_is_searched_from_its_location(app, telegram):
     answer = await ask(telegram, venue)
     assert "Cataraqui Centre" in answer["text"]
     assert "Kingston Police" in answer["text"]
-    assert " km " in answer["text"]
+    assert re.search(r"🧭 \d+ m [NESW]", answer["text"])  # metres in Canada
+    assert "Bridgeport" not in answer["text"]  # 400 km away, across the border: out of reach
 
 
 async def test_live_location_is_answered_once_despite_edits(app, telegram):
@@ -86,8 +89,8 @@ async def test_live_location_is_answered_once_despite_edits(app, telegram):
     [
         ("06604", "Bridgeport"),
         ("06604-1234", "Bridgeport"),
-        ("06477", "Orange"),
-        ("06103", "Hartford"),
+        ("US 06477", "Orange"),  # bare, 06477 is Spanish too: see test_postal_choices.py
+        ("06103 US", "Hartford"),
         ("K7K 4C2", "Kingston"),
         ("k7k4c2", "Kingston"),
         ("K7K", "Kingston"),
@@ -100,7 +103,7 @@ async def test_postal_codes_typed_as_text(app, telegram, code, zone):
 
 
 async def test_nearest_with_an_argument(app, telegram):
-    answer = await ask(telegram, updates.text_message("/nearest 06103", user_id=USER))
+    answer = await ask(telegram, updates.text_message("/nearest US 06103", user_id=USER))
     assert "Hartford" in answer["text"].split("<b>1.")[1].split("\n")[0]
 
 
@@ -124,12 +127,18 @@ async def test_geocoder_down_gets_a_clear_answer(app, telegram, nominatim):
     assert "postal code" in answer["text"]
 
 
-async def test_far_from_any_zone_says_so_and_gives_the_nearest(app, telegram):
+async def test_nothing_within_reach_is_said_honestly_with_nowhere_to_go(app, telegram):
     answer = await ask(telegram, updates.text_message("/nearest 48.85, 2.35", user_id=USER))
-    assert "no police safe zone I know of within 50 km" in answer["text"]
-    assert answer["text"].count("<b>1.") == 1
-    assert "<b>2." not in answer["text"]
-    assert "<b>112</b>" in answer["text"]
+    text = answer["text"]
+    assert "no police safe zone or police station within 150 km" in text
+    assert "<b>1." not in text
+    assert "Kingston" not in text  # 5,800 km away: not even mentioned
+    assert "busy, well-lit public place" in text
+    assert "/suggest" in text
+    assert "<b>112</b>" in text
+    assert buttons(answer) == []
+    await ask(telegram, updates.text_message("/help", user_id=USER))
+    assert telegram.calls_of("sendVenue", chat_id=USER) == []
 
 
 async def test_dark_now_advice_at_night(app, telegram, clock):

@@ -119,3 +119,11 @@ def test_every_problem_has_a_valid_answer(problem, tr):
     reply = problem_reply(QueryError(problem, "<b>" + "x" * 300), tr, 200)
     _assert_valid_html(reply.text)
     assert len(reply.text) < 1_000
+
+
+def test_phones_are_shown_as_people_dial_them():
+    from bot.presenter import readable_phone
+
+    assert readable_phone("+12035815100") == "+1 203-581-5100"
+    assert readable_phone("+442079460000") == "+44 20 7946 0000"
+    assert readable_phone("call us") == "call us"  # an old unchecked value, shown as it is
