@@ -69,3 +69,31 @@ def test_bad_rows_are_refused_with_the_line(change, reason):
     text = ",".join(CSV_COLUMNS) + "\n" + ",".join(row[c] for c in CSV_COLUMNS) + "\n"
     with pytest.raises(ZoneDataError, match=f"line 2: .*{reason}"):
         list(read_zones_csv(text))
+
+
+# Building positions from the public sources each row cites (City of Kingston points of
+# interest; HIFLD Local Law Enforcement Locations; City of Hartford geocode of 253 High St).
+BUILDINGS = {
+    "ca-on-kingston-police-hq": Point(44.25126, -76.49546),
+    "us-ct-bridgeport-police-hq": Point(41.1817119, -73.1927804),
+    "us-ct-orange-police": Point(41.2635113, -73.0082991),
+    "us-ct-hartford-police-hq": Point(41.77239, -72.67812),
+}
+
+
+@pytest.mark.parametrize(("zone_id", "building"), BUILDINGS.items())
+def test_founding_zones_stand_on_their_building(zone_id, building):
+    zone = next(z for z in bundled_zones() if z.id == zone_id)
+    assert distance_m(zone.point, building) < 25
+
+
+def test_sources_cite_data_not_issue_numbers():
+    for zone in bundled_zones():
+        assert "issue" not in zone.source.lower()
+        assert "coordinates" in zone.source
+
+
+def test_no_staffed_desk_claimed_without_a_source():
+    kingston = next(z for z in bundled_zones() if z.id == "ca-on-kingston-police-hq")
+    assert kingston.video
+    assert not kingston.staffed  # front desk 8:00-18:00 since 2020
