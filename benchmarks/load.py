@@ -3,8 +3,8 @@
 SafeMeet runs as a subprocess (``python -m bot``) against the loopback fake Bot API, with a
 database of synthetic zones, exactly as in benchmarks/throughput.py (whose helpers this reuses),
 plus one synthetic zone a few metres from each postal code the users type: US ZIP codes and
-Canadian postal codes that the bot resolves offline (bot/postal.py). Every zone a search should
-find has no other zone within 500 m, so the right pin is known without searching.
+Canadian postal codes that the bot resolves offline (bot/sources/postal.py). Every zone a
+search should find has no other zone within 500 m, so the right pin is known without searching.
 
 * load: N distinct users (private chats) each send a shared location, a typed postal code and
   then ``/meetup in 3 hours``; all 3N updates are queued at once, interleaved at random but in
@@ -72,8 +72,8 @@ from benchmarks.throughput import (
     wait_until_idle,
     wait_until_polling,
 )
-from bot.postal import PostalDirectory, PostalPlace, parse_postal_code
-from bot.zones import Zone, ZoneKind, bundled_zones
+from bot.domain.zones import Zone, ZoneKind, bundled_zones
+from bot.sources.postal import PostalDirectory, PostalPlace, parse_postal_code
 from tests.fakes.telegram_api import Params
 from tests.fakes.updates import text_message
 

@@ -2,7 +2,7 @@
 
 Synthetic zones spread over the land of the world are stored in a SQLite file with the bot's
 own schema; random queries (some near the antimeridian and the poles) go through
-``bot.search.nearest_zones``. A naive scan computing the geodesic distance to every zone
+``bot.domain.search.nearest_zones``. A naive scan computing the geodesic distance to every zone
 runs in the same process on a sample of the same queries: it is the baseline for the
 speed-up, and every sampled answer must equal it.
 
@@ -39,8 +39,8 @@ from benchmarks.synthetic import (
     synthetic_zones,
     write_zones,
 )
-from bot.geo import Point, distance_m
-from bot.search import ZoneMatch, nearest_zones, start_radius_for
+from bot.domain.geo import Point, distance_m
+from bot.domain.search import ZoneMatch, nearest_zones, start_radius_for
 from storage.db import open_database
 from storage.zones import ZoneRepository, open_search_connection
 

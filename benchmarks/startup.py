@@ -40,11 +40,11 @@ import aiosqlite
 from telegram.ext import Application
 
 from benchmarks.synthetic import synthetic_zones, write_zones
+from bot.domain.zones import write_zones_csv
 from bot.i18n import Catalogs
-from bot.importer import import_zones_csv
-from bot.reminders import ReminderService
-from bot.zones import write_zones_csv
-from handlers.outbox import JobQueueScheduler
+from bot.ptb.outbox import JobQueueScheduler
+from bot.usecases.importer import import_zones_csv
+from bot.usecases.reminders import ReminderService
 from storage.db import open_database
 from storage.meetups import MeetupRepository
 from storage.zones import ZoneRepository
@@ -307,7 +307,7 @@ async def measure_import(directory: Path, rows: int) -> dict[str, float]:
 
 async def _naive_import(path: Path, csv_text: str) -> float:
     """Validate the same CSV, then insert row by row with a commit after each."""
-    from bot.importer import parse_zones_csv
+    from bot.usecases.importer import parse_zones_csv
     from storage.zones import _UPSERT, _zone_params
 
     db = await open_database(path)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from timezonefinder import TimezoneFinder
 
-from bot.geo import Point
-from bot.zones import Zone, ZoneKind
+from bot.domain.geo import Point
+from bot.domain.zones import Zone, ZoneKind
 from storage.db import open_database
 from storage.zones import ZoneRepository
 

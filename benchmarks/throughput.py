@@ -50,8 +50,8 @@ from typing import IO, Any
 
 from benchmarks.bare_bot import VENUE
 from benchmarks.synthetic import SyntheticZones, synthetic_zones
-from bot.geo import distance_m
-from bot.zones import Zone, bundled_zones
+from bot.domain.geo import distance_m
+from bot.domain.zones import Zone, bundled_zones
 from storage.db import open_database
 from storage.zones import ZoneRepository
 from tests.fakes.telegram_api import FakeTelegramAPI, Params

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.cli.chat import chat, nearest_once
+from bot.cli.datafiles import export_file, import_file
 from bot.config import ConfigError, Settings
-from bot.datafiles import export_file, import_file
-from bot.importer import FORMATS
-from bot.local import chat, nearest_once
 from bot.logs import guard_uncaught, protect, redact, setup_logging
+from bot.usecases.importer import FORMATS
 from storage.db import DatabaseUnavailable
 
 NO_TOKEN_HELP = """\

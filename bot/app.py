@@ -12,17 +12,17 @@ from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot.commands import descriptions, menu
 from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.logs import protect
+from bot.ptb.commands import descriptions, menu
+from bot.ptb.outbox import JobQueueScheduler, TelegramOutbox
+from bot.ptb.request import AiohttpRequest
+from bot.ptb.retry import RetryingRateLimiter
+from bot.ptb.update_processor import PerChatUpdateProcessor
 from bot.services import open_services
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_retry import RetryingRateLimiter
-from bot.update_processor import PerChatUpdateProcessor
 from handlers import register
-from handlers.outbox import JobQueueScheduler, TelegramOutbox
 
 log = logging.getLogger(__name__)
 PURGE_INTERVAL_S = 3600.0
@@ -113,7 +113,7 @@ async def purge_old_data(context: SafeMeetContext) -> None:
     purged = await context.services.reminders.purge_old()
     await context.services.searches.purge()
     await context.services.geocoder.purge()
-    # Community reports and suggestions past their retention (see bot/community.py).
+    # Community reports and suggestions past their retention (see bot/domain/community.py).
     if community_purged := await context.services.community.purge():
         log.info("purged %d community report(s)/suggestion(s)", community_purged)
     if context.services.live is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from bot.when import parse_leads
+from bot.domain.when import parse_leads
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 NOMINATIM_DEFAULT = "https://nominatim.openstreetmap.org"

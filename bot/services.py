@@ -9,20 +9,20 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.community import CommunityDesk
 from bot.config import Settings
-from bot.finder import SafeZoneFinder
-from bot.flood import FloodGate
-from bot.geocoding import PlaceGeocoder
+from bot.domain.community import CommunityDesk
+from bot.domain.flood import FloodGate
+from bot.domain.meetups import MeetupPlanner
+from bot.domain.search import start_radius_for
+from bot.domain.zones import Zone, bundled_zones
 from bot.i18n import Catalogs, Translator, resolve_language
-from bot.live_zones import LiveZones
-from bot.meetups import MeetupPlanner
-from bot.overpass import OverpassClient
-from bot.postal import PostalDirectory
-from bot.presenter import Reply
-from bot.reminders import Outbox, ReminderService, Scheduler, SendFailed
-from bot.search import start_radius_for
-from bot.zones import Zone, bundled_zones
+from bot.sources.geocoding import PlaceGeocoder
+from bot.sources.live_zones import LiveZones
+from bot.sources.overpass import OverpassClient
+from bot.sources.postal import PostalDirectory
+from bot.texts.presenter import Reply
+from bot.usecases.finder import SafeZoneFinder
+from bot.usecases.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from storage.community import ReportRepository, SuggestionRepository
 from storage.db import open_database, write_transaction
 from storage.geocache import GeocodeCache

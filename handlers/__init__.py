@@ -13,11 +13,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import community_presenter as community_texts
-from bot import meetup_presenter as meetup_texts
-from bot.alternatives import CALLBACK_PATTERN as ALTERNATIVE_PATTERN
 from bot.context import SafeMeetApp
-from bot.presenter import FORGET_CALLBACK_PREFIX, LANGUAGE_CALLBACK_PREFIX
+from bot.texts import community as community_texts
+from bot.texts import meetups as meetup_texts
+from bot.texts.presenter import FORGET_CALLBACK_PREFIX, LANGUAGE_CALLBACK_PREFIX
+from bot.usecases.alternatives import CALLBACK_PATTERN as ALTERNATIVE_PATTERN
 from handlers import (
     community,
     fallback,
@@ -34,7 +34,7 @@ from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
-# Commands, with their one-line descriptions for Telegram's menu (see bot/commands.py).
+# Commands, with their one-line descriptions for Telegram's menu (see bot/ptb/commands.py).
 COMMANDS = {
     "start": start.start,
     "help": start.help_command,

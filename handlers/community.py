@@ -16,12 +16,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import community_presenter as texts
-from bot.community import CommunityError, Problem, Reason
 from bot.context import SafeMeetContext
+from bot.domain.community import CommunityError, Problem, Reason
 from bot.i18n import Translator
-from bot.presenter import Reply, stale_button_text
-from handlers.render import answer, translator_for
+from bot.ptb.render import answer, translator_for
+from bot.texts import community as texts
+from bot.texts.presenter import Reply, stale_button_text
 
 ENTER_NOTE, SHARE_LOCATION, ENTER_NAME = range(3)
 REPORT_KEY = "community_report"  # (reason, zone id) of the report being written

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
-from bot import presenter
-from bot.alerts import AlertGate
 from bot.context import SafeMeetContext
-from bot.fault_presenter import admin_alert, storage_fault_reply
+from bot.domain.alerts import AlertGate
 from bot.i18n import DEFAULT_LANGUAGE, Translator, resolve_language
+from bot.ptb.outbox import user_blocked
+from bot.ptb.render import answer, send_reply, translator_for
 from bot.services import Services
-from handlers.outbox import user_blocked
-from handlers.render import answer, send_reply, translator_for
+from bot.texts import presenter
+from bot.texts.faults import admin_alert, storage_fault_reply
 from storage.errors import StorageFault, classify
 
 log = logging.getLogger(__name__)

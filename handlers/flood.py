@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot import presenter
 from bot.context import SafeMeetContext
-from bot.finder import MAX_QUERY_CHARS, Problem, QueryError
-from bot.flood import Verdict
-from handlers.render import answer, translator_for
+from bot.domain.flood import Verdict
+from bot.ptb.render import answer, translator_for
+from bot.texts import presenter
+from bot.usecases.finder import MAX_QUERY_CHARS, Problem, QueryError
 
 # No query, note or name is anywhere near this long: such a text is refused at once.
 MAX_TEXT_CHARS = 1000

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import presenter
 from bot.context import SafeMeetContext
 from bot.i18n import LANGUAGES
-from handlers.render import answer, translator_for
+from bot.ptb.render import answer, translator_for
+from bot.texts import presenter
 
 
 async def language_menu(update: Update, context: SafeMeetContext) -> None:

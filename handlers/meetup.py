@@ -15,22 +15,22 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import meetup_presenter as texts
 from bot.context import SafeMeetContext
-from bot.finder import MAX_QUERY_CHARS, QueryError
+from bot.domain.localtime import after_sunset, timezone_at
+from bot.domain.meetups import Meetup, PlanError, PlanProblem, Reminder
+from bot.domain.when import Moment, WhenError, parse_when, quick_choices
+from bot.domain.zones import Zone
 from bot.i18n import Translator
-from bot.localtime import after_sunset, timezone_at
-from bot.meetups import Meetup, PlanError, PlanProblem, Reminder
-from bot.presenter import (
+from bot.ptb.render import answer, translator_for
+from bot.texts import meetups as texts
+from bot.texts.presenter import (
     PLAN_AT_PREFIX,
     Reply,
     nearest_reply,
     problem_reply,
     stale_button_text,
 )
-from bot.when import Moment, WhenError, parse_when, quick_choices
-from bot.zones import Zone
-from handlers.render import answer, translator_for
+from bot.usecases.finder import MAX_QUERY_CHARS, QueryError
 
 CHOOSE_ZONE, CHOOSE_TIME, ENTER_NOTE, CONFIRM, NEW_TIME = range(5)
 DRAFT_KEY = "meetup_draft"

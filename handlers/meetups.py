@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import meetup_presenter as texts
 from bot.context import SafeMeetContext
-from bot.meetups import Meetup, PlanError, PlanProblem
-from bot.presenter import Reply
-from handlers.render import answer, translator_for
+from bot.domain.meetups import Meetup, PlanError, PlanProblem
+from bot.ptb.render import answer, translator_for
+from bot.texts import meetups as texts
+from bot.texts.presenter import Reply
 
 
 async def list_meetups(update: Update, context: SafeMeetContext) -> None:

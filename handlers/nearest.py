@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import presenter
 from bot.context import SafeMeetContext
-from bot.finder import MAX_QUERY_CHARS, NearestAnswer, QueryError
 from bot.i18n import Translator
-from handlers.render import answer, translator_for
+from bot.ptb.render import answer, translator_for
+from bot.texts import presenter
+from bot.usecases.finder import MAX_QUERY_CHARS, NearestAnswer, QueryError
 
 
 async def _reply_with(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import presenter
 from bot.context import SafeMeetContext
-from handlers.render import answer, translator_for
+from bot.ptb.render import answer, translator_for
+from bot.texts import presenter
 
 
 async def privacy(update: Update, context: SafeMeetContext) -> None:

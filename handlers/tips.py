@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import presenter
 from bot.context import SafeMeetContext
-from handlers.render import answer, translator_for
+from bot.ptb.render import answer, translator_for
+from bot.texts import presenter
 
 
 async def tips(update: Update, context: SafeMeetContext) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.community import Reason, Report, Status, Suggestion
+from bot.domain.community import Reason, Report, Status, Suggestion
 from storage.db import write_transaction
 
 _REPORT_COLUMNS = "id, user_id, zone_id, zone_name, reason, note, status, created_at, decided_at"

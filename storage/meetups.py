@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
+from bot.domain.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
 from storage.db import write_one, write_transaction
 
 _MEETUP_COLUMNS = (

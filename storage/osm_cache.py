@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.zones import Zone, ZoneKind
+from bot.domain.zones import Zone, ZoneKind
 from storage.db import write_transaction
 
 _COLUMNS = (

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 import aiosqlite
 
-from bot.geo import Box
-from bot.zones import Zone, ZoneKind
+from bot.domain.geo import Box
+from bot.domain.zones import Zone, ZoneKind
 from storage.db import write_transaction
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from benchmarks.load import (
     user_problems,
 )
 from benchmarks.throughput import Target
-from bot.zones import Zone, ZoneKind
+from bot.domain.zones import Zone, ZoneKind
 
 
 @pytest.mark.timeout(600)

@@ -7,9 +7,9 @@ import math
 
 from benchmarks.search import main, naive_nearest, run_size, same_answer
 from benchmarks.synthetic import land_cells, synthetic_queries, synthetic_zones
-from bot.geo import Point
-from bot.search import ZoneMatch
-from bot.zones import Zone, ZoneKind
+from bot.domain.geo import Point
+from bot.domain.search import ZoneMatch
+from bot.domain.zones import Zone, ZoneKind
 
 
 async def test_every_answer_matches_the_naive_scan(tmp_path) -> None:

@@ -13,7 +13,7 @@ from benchmarks.throughput import (
     run_benchmark,
     to_json,
 )
-from bot.zones import Zone, ZoneKind
+from bot.domain.zones import Zone, ZoneKind
 
 TINY = Config(zones=500, updates=50, rounds=1, warmup=5, latency_updates=5)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.chat import LocalChat
 from bot.config import Settings
-from bot.local import LocalChat
 from bot.services import open_services
 
 ROOT = Path(__file__).resolve().parents[1]

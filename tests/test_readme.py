@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.chat import answer_query
 from bot.config import Settings
-from bot.finder import parse_coordinates
-from bot.local import answer_query
-from bot.postal import PostalDirectory, parse_postal_code
 from bot.services import open_services
+from bot.sources.postal import PostalDirectory, parse_postal_code
+from bot.usecases.finder import parse_coordinates
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # Examples are shown at noon in Connecticut (16:00 UTC in June): the advice depends on daylight.
@@ -50,7 +50,8 @@ async def test_each_example_is_the_real_output(query, shown, tmp_path):
 
 def _postal_examples() -> list[str]:
     """The postal code forms the README's "What it does" list gives."""
-    line = next(line for line in README.read_text("utf-8").splitlines() if "**postal code**" in line)
+    lines = README.read_text("utf-8").splitlines()
+    line = next(line for line in lines if "**postal code**" in line)
     return re.findall(r"`([^`]+)`", line)
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.commands import MENU
-from bot.community import REPORTS_PER_DAY, Reason, Status
+from bot.domain.community import REPORTS_PER_DAY, Reason, Status
+from bot.ptb.commands import MENU
 from tests.e2e.test_nearest import ask, buttons
 from tests.e2e.test_privacy_and_limits import forget_everything
 from tests.fakes import updates

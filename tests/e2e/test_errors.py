@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 import handlers.errors
-from bot.alerts import AlertGate
+from bot.domain.alerts import AlertGate
 from bot.logs import JsonFormatter
 from tests.e2e.test_nearest import ask
 from tests.fakes import updates

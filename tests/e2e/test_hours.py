@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.zones import Zone, ZoneKind
+from bot.domain.zones import Zone, ZoneKind
 from tests.e2e.test_nearest import ask
 from tests.fakes import updates
 

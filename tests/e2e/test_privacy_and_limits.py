@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.flood import FloodGate
+from bot.domain.flood import FloodGate
 from tests.e2e.test_nearest import ask, buttons
 from tests.fakes import updates
 from tests.fakes.telegram_api import FakeTelegramAPI, running_application

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from bot.context import SafeMeetApp
-from bot.telegram_retry import Backoff
+from bot.ptb.retry import Backoff
 from tests.e2e.test_meetups import search_then
 from tests.e2e.test_nearest import ask
 from tests.fakes import updates

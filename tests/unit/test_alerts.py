@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.alerts import AlertGate
-from bot.fault_presenter import admin_alert, storage_fault_reply
+from bot.domain.alerts import AlertGate
 from bot.i18n import Catalogs
+from bot.texts.faults import admin_alert, storage_fault_reply
 
 
 class Ticks:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import DESCRIPTION, SHORT_DESCRIPTION, descriptions
 from bot.i18n import LANGUAGES, Catalogs
+from bot.ptb.commands import DESCRIPTION, SHORT_DESCRIPTION, descriptions
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

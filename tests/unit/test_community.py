@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import community_presenter as texts
-from bot.community import (
+from bot.domain.community import (
     MAX_NAME_CHARS,
     MAX_NOTE_CHARS,
     PENDING_RETENTION,
@@ -24,10 +23,11 @@ from bot.community import (
     Report,
     Status,
 )
-from bot.geo import Box
+from bot.domain.geo import Box
+from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.presenter import Reply
-from bot.zones import Zone, ZoneKind
+from bot.texts import community as texts
+from bot.texts.presenter import Reply
 from storage.community import ReportRepository, SuggestionRepository
 from storage.db import open_database
 from storage.zones import ZoneRepository

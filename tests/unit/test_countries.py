@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.countries import countries_at, known_country, outside_country
+from bot.domain.countries import countries_at, known_country, outside_country
 
 
 @pytest.mark.parametrize(

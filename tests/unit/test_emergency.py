@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.countries import country_at
-from bot.emergency import emergency_number, emergency_numbers, known_countries
+from bot.domain.countries import country_at
+from bot.domain.emergency import emergency_number, emergency_numbers, known_countries
 from bot.i18n import Catalogs
-from bot.presenter import emergency_numbers_text, uses_miles
+from bot.texts.presenter import emergency_numbers_text, uses_miles
 
 EN = Catalogs().get("en")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flood import FloodGate, Verdict
+from bot.domain.flood import FloodGate, Verdict
 
 
 class Clock:

@@ -6,7 +6,7 @@ import random
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from bot.geo import (
+from bot.domain.geo import (
     InvalidCoordinates,
     Point,
     compass_point,

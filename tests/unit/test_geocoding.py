@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from bot.breaker import BreakerState, CircuitBreaker
-from bot.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
+from bot.sources.breaker import BreakerState, CircuitBreaker
+from bot.sources.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
 from storage.db import open_database
 from storage.geocache import GeocodeCache
 from tests.fakes.nominatim import FakeNominatim, NominatimPlace

@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.finder import NearestAnswer, Origin, OriginKind
-from bot.geo import Point
-from bot.hours import HoursKind, HoursStatus, hours_status, zone_hours
-from bot.hours_presenter import hours_text, moment_text
+from bot.domain.geo import Point
+from bot.domain.hours import HoursKind, HoursStatus, hours_status, zone_hours
+from bot.domain.ranking import open_first, similar_distance
+from bot.domain.search import ZoneMatch
+from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.presenter import nearest_reply
-from bot.ranking import open_first, similar_distance
-from bot.search import ZoneMatch
-from bot.zones import Zone, ZoneKind
+from bot.texts.hours import hours_text, moment_text
+from bot.texts.presenter import nearest_reply
+from bot.usecases.finder import NearestAnswer, Origin, OriginKind
 
 EN = Catalogs().get("en")
 FR = Catalogs().get("fr")

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from bot.hours import readable_hours
-from bot.importer import parse_zones, parse_zones_csv
-from bot.osm import zone_from_osm_element
-from bot.zones import CSV_COLUMNS, MAX_FIELD_CHARS
+from bot.domain.hours import readable_hours
+from bot.domain.zones import CSV_COLUMNS, MAX_FIELD_CHARS
+from bot.sources.osm import zone_from_osm_element
+from bot.usecases.importer import parse_zones, parse_zones_csv
 
 GOOD = {
     "id": "a-1",

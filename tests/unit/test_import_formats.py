@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.importer import parse_zones, zone_from_feature
-from bot.osm import OSM_ATTRIBUTION
-from bot.zones import ZoneDataError, ZoneKind
+from bot.domain.zones import ZoneDataError, ZoneKind
+from bot.sources.osm import OSM_ATTRIBUTION
+from bot.usecases.importer import parse_zones, zone_from_feature
 
 
 def _feature(zone_id: str = "a-1", lon: float = -73.19, lat: float = 41.18, **props) -> dict:

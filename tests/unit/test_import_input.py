@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from bot.importer import MAX_LINE_BYTES, checked_text, read_zones_file
-from bot.zones import ZoneDataError
+from bot.domain.zones import ZoneDataError
+from bot.usecases.importer import MAX_LINE_BYTES, checked_text, read_zones_file
 
 
 @pytest.mark.timeout(10)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.importer import import_zones, import_zones_csv, parse_zones, parse_zones_csv
-from bot.zones import CSV_COLUMNS, ZoneDataError, bundled_zones_text
+from bot.domain.zones import CSV_COLUMNS, ZoneDataError, bundled_zones_text
+from bot.usecases.importer import import_zones, import_zones_csv, parse_zones, parse_zones_csv
 from storage.db import open_database
 from storage.zones import ZoneRepository
 

@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from bot.breaker import BreakerState, CircuitBreaker
-from bot.finder import Origin, OriginKind, SafeZoneFinder
-from bot.geo import Point, distance_and_bearing
-from bot.live_zones import (
+from bot.domain.geo import Point, distance_and_bearing
+from bot.domain.search import ZoneMatch
+from bot.domain.zones import Zone, ZoneKind
+from bot.sources.breaker import BreakerState, CircuitBreaker
+from bot.sources.live_zones import (
     KEEP_S,
     TTL_S,
     LiveZones,
@@ -19,10 +20,9 @@ from bot.live_zones import (
     merge_matches,
     nearest_stations,
 )
-from bot.overpass import OverpassClient, OverpassUnavailable
-from bot.postal import PostalDirectory
-from bot.search import ZoneMatch
-from bot.zones import Zone, ZoneKind
+from bot.sources.overpass import OverpassClient, OverpassUnavailable
+from bot.sources.postal import PostalDirectory
+from bot.usecases.finder import Origin, OriginKind, SafeZoneFinder
 from storage.db import open_database
 from storage.osm_cache import OsmStationCache
 from storage.zones import ZoneRepository

@@ -85,7 +85,7 @@ def test_a_librarys_message_and_arguments_are_redacted_too():
 
 def test_the_terminal_format_is_one_short_plain_line():
     error = failure(InvalidToken(f"token {TOKEN}\nrefused"))
-    line = TerminalFormatter().format(record_of(error, "bot.geocoding"))
+    line = TerminalFormatter().format(record_of(error, "bot.sources.geocoding"))
     assert line.startswith("safemeet: error: failed: ")
     assert line.endswith("(telegram.error.InvalidToken)")
     assert "\n" not in line

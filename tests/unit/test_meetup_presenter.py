@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.meetups import Meetup, MeetupStatus
 from bot.i18n import Catalogs
-from bot.meetup_presenter import meetup_card, reminder_reply, share_plan_reply
-from bot.meetups import Meetup, MeetupStatus
+from bot.texts.meetups import meetup_card, reminder_reply, share_plan_reply
 
 START = datetime(2026, 6, 15, 18, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.osm import OSM_ATTRIBUTION, zone_from_osm_element
-from bot.zones import ZoneDataError, ZoneKind
+from bot.domain.zones import ZoneDataError, ZoneKind
+from bot.sources.osm import OSM_ATTRIBUTION, zone_from_osm_element
 
 
 def _node(**tags: str) -> dict:

@@ -6,14 +6,14 @@ import time
 
 import pytest
 
-from bot.geo import Point
-from bot.overpass import (
+from bot.domain.geo import Point
+from bot.domain.zones import ZoneKind
+from bot.sources.overpass import (
     OverpassClient,
     OverpassUnavailable,
     police_query,
     stations_from_payload,
 )
-from bot.zones import ZoneKind
 from tests.fakes.overpass import FakeOverpass, police_node, police_relation, police_way
 
 TORONTO = Point(43.6532, -79.3832)
@@ -70,7 +70,7 @@ async def test_parses_nodes_ways_and_relations_with_their_tags(overpass):
     assert division.city == "Toronto"
     assert division.postal_code == "M5T 1G1"
     assert division.opening_hours == "24/7"
-    assert division.phone == "+14168085200"  # E.164, as bot.osm stores phones
+    assert division.phone == "+14168085200"  # E.164, as bot.sources.osm stores phones
     assert division.website == "https://www.tps.ca/"
     assert (by_id["osm-way-202"].lat, by_id["osm-way-202"].lon) == (43.66, -79.39)
     assert overpass.user_agents[0].startswith("SafeMeet/")

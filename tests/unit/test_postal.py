@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.alternatives import parse_coordinates_choice, postal_alternative, swapped_alternative
-from bot.postal import (
+from bot.sources.postal import (
     PostalDirectory,
     by_language,
     choice_data,
@@ -16,6 +15,11 @@ from bot.postal import (
     looks_like_malformed_postal_code,
     parse_choice,
     parse_postal_code,
+)
+from bot.usecases.alternatives import (
+    parse_coordinates_choice,
+    postal_alternative,
+    swapped_alternative,
 )
 
 # One real code in each country the README lists, with where GeoNames puts it.

@@ -4,18 +4,18 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.finder import NearestAnswer, Origin, OriginKind, Problem, QueryError
-from bot.geo import Point
+from bot.domain.geo import Point
+from bot.domain.search import ZoneMatch
+from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.presenter import (
+from bot.texts.presenter import (
     directions_url,
     format_distance,
     nearest_reply,
     problem_reply,
     uses_miles,
 )
-from bot.search import ZoneMatch
-from bot.zones import Zone, ZoneKind
+from bot.usecases.finder import NearestAnswer, Origin, OriginKind, Problem, QueryError
 
 EN = Catalogs().get("en")
 FR = Catalogs().get("fr")
@@ -122,7 +122,7 @@ def test_every_problem_has_a_valid_answer(problem, tr):
 
 
 def test_phones_are_shown_as_people_dial_them():
-    from bot.presenter import readable_phone
+    from bot.texts.presenter import readable_phone
 
     assert readable_phone("+12035815100") == "+1 203-581-5100"
     assert readable_phone("+442079460000") == "+44 20 7946 0000"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.finder import NearestAnswer, Origin, OriginKind
-from bot.geo import Point
+from bot.domain.geo import Point
+from bot.domain.search import ZoneMatch
+from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.presenter import nearest_reply, privacy_reply
-from bot.search import ZoneMatch
-from bot.zones import Zone, ZoneKind
+from bot.texts.presenter import nearest_reply, privacy_reply
+from bot.usecases.finder import NearestAnswer, Origin, OriginKind
 from tests.unit.test_presenter import _assert_valid_html
 
 EN = Catalogs().get("en")

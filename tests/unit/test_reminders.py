@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.localtime import after_sunset, timezone_at
+from bot.domain.meetups import MeetupPlanner, PlanError, PlanProblem, ReminderKind, ReminderState
+from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.localtime import after_sunset, timezone_at
-from bot.meetups import MeetupPlanner, PlanError, PlanProblem, ReminderKind, ReminderState
-from bot.presenter import Reply
-from bot.reminders import RecipientGone, ReminderService, SendFailed
-from bot.zones import Zone, ZoneKind
+from bot.texts.presenter import Reply
+from bot.usecases.reminders import RecipientGone, ReminderService, SendFailed
 from storage.db import open_database
 from storage.meetups import MeetupRepository
 

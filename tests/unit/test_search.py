@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from bot import search as search_module
-from bot.geo import HALF_CIRCUMFERENCE_M, Box, Point, distance_m
-from bot.search import START_RADIUS_M, nearest_zones, rough_ranking, start_radius_for
-from bot.zones import Zone, ZoneKind
+from bot.domain import search as search_module
+from bot.domain.geo import HALF_CIRCUMFERENCE_M, Box, Point, distance_m
+from bot.domain.search import START_RADIUS_M, nearest_zones, rough_ranking, start_radius_for
+from bot.domain.zones import Zone, ZoneKind
 from storage.db import open_database
 from storage.zones import ZoneRepository
 

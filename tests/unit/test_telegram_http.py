@@ -13,7 +13,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram_http import AiohttpRequest
+from bot.ptb.request import AiohttpRequest
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

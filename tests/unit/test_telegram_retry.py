@@ -9,8 +9,8 @@ import pytest
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import ExtBot
 
-from bot.telegram_http import AiohttpRequest
-from bot.telegram_retry import (
+from bot.ptb.request import AiohttpRequest
+from bot.ptb.retry import (
     Backoff,
     MalformedAnswer,
     RetryingRateLimiter,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from telegram import Update
 
-from bot.update_processor import PerChatUpdateProcessor, chat_key
+from bot.ptb.update_processor import PerChatUpdateProcessor, chat_key
 from tests.fakes import updates
 
 

@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import WhenError, WhenProblem, parse_duration, parse_leads, parse_when, quick_choices
+from bot.domain.when import (
+    WhenError,
+    WhenProblem,
+    parse_duration,
+    parse_leads,
+    parse_when,
+    quick_choices,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # 10:00 in New York

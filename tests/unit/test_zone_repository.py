@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from bot.geo import Box, Point
-from bot.search import nearest_zones
-from bot.zones import Zone, ZoneKind
+from bot.domain.geo import Box, Point
+from bot.domain.search import nearest_zones
+from bot.domain.zones import Zone, ZoneKind
 from storage.db import open_database
 from storage.zones import ZoneRepository, open_search_connection
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.geo import Point, distance_m
-from bot.zones import (
+from bot.domain.geo import Point, distance_m
+from bot.domain.zones import (
     CSV_COLUMNS,
     ZoneDataError,
     ZoneKind,

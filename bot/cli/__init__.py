@@ -1,0 +1,1 @@
+"""The terminal: local chat mode, import, export."""

@@ -1,0 +1,1 @@
+"""Pure rules and records of SafeMeet: no Telegram, no SQL; I/O only through protocols."""

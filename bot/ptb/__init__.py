@@ -1,0 +1,1 @@
+"""Telegram plumbing: the HTTP request, retries, per-chat updates, rendering, outbox, commands."""

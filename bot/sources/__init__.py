@@ -1,0 +1,1 @@
+"""Outside data sources: geocoder, Overpass, live and cached OpenStreetMap stations, postal data."""
