@@ -41,7 +41,6 @@ from telegram.ext import Application
 
 from benchmarks.synthetic import synthetic_zones, write_zones
 from bot.domain.zones import write_zones_csv
-from bot.i18n import Catalogs
 from bot.ptb.outbox import JobQueueScheduler
 from bot.usecases.importer import import_zones_csv
 from bot.usecases.reminders import ReminderService
@@ -213,7 +212,7 @@ async def measure_rehydration(db_path: Path) -> dict[str, float]:
     try:
         service_app = Application.builder().token(TOKEN).build()
         scheduler = JobQueueScheduler(service_app.job_queue)  # type: ignore[arg-type]
-        service = ReminderService(store, _NoOutbox(), scheduler, Catalogs())
+        service = ReminderService(store, _NoOutbox(), scheduler)
         report = await service.rehydrate()
         seconds = await _timed(lambda: _rehydrate_again(db_path))
         expected = len(await store.pending_due_by(datetime.now(UTC) + service.horizon))
@@ -233,7 +232,7 @@ async def measure_rehydration(db_path: Path) -> dict[str, float]:
 
 
 class _NoOutbox:
-    async def send(self, chat_id: int, reply: object) -> None:
+    async def deliver(self, meetup: object, reminder: object, time_left: object) -> None:
         raise AssertionError("nothing is due during the benchmark")
 
 
@@ -243,7 +242,7 @@ async def _rehydrate_again(db_path: Path) -> None:
     try:
         app = Application.builder().token(TOKEN).build()
         scheduler = JobQueueScheduler(app.job_queue)  # type: ignore[arg-type]
-        await ReminderService(MeetupRepository(db), _NoOutbox(), scheduler, Catalogs()).rehydrate()
+        await ReminderService(MeetupRepository(db), _NoOutbox(), scheduler).rehydrate()
     finally:
         await db.close()
 

@@ -14,7 +14,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogs
 from bot.logs import protect
 from bot.ptb.commands import descriptions, menu
 from bot.ptb.outbox import JobQueueScheduler, TelegramOutbox
@@ -177,7 +177,7 @@ def build_application(
         services = await open_services(
             settings,
             clock,
-            TelegramOutbox(application.bot),
+            TelegramOutbox(application.bot, Catalogs()),
             JobQueueScheduler(application.job_queue),
         )
         application.bot_data.services = services

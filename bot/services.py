@@ -11,8 +11,9 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.domain.community import CommunityDesk
+from bot.domain.faults import StorageFault
 from bot.domain.flood import FloodGate
-from bot.domain.meetups import MeetupPlanner
+from bot.domain.meetups import Meetup, MeetupPlanner, Reminder
 from bot.domain.search import start_radius_for
 from bot.domain.zones import Zone, bundled_zones
 from bot.i18n import Catalogs, Translator, resolve_language
@@ -20,11 +21,11 @@ from bot.sources.geocoding import PlaceGeocoder
 from bot.sources.live_zones import LiveZones
 from bot.sources.overpass import OverpassClient
 from bot.sources.postal import PostalDirectory
-from bot.texts.presenter import Reply
 from bot.usecases.finder import SafeZoneFinder
 from bot.usecases.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from storage.community import ReportRepository, SuggestionRepository
 from storage.db import open_database, write_transaction
+from storage.errors import classify
 from storage.geocache import GeocodeCache
 from storage.meetups import MeetupRepository
 from storage.osm_cache import OsmStationCache
@@ -49,7 +50,7 @@ class NoScheduler:
 class NoOutbox:
     """Outbox for the terminal mode: there is no Telegram to send to."""
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
+    async def deliver(self, meetup: Meetup, reminder: Reminder, time_left: timedelta) -> None:
         """Refuse."""
         raise SendFailed("no Telegram connection in local mode")
 
@@ -85,6 +86,11 @@ class Services:
         if zone is None and self.live is not None:
             zone = await self.live.station(zone_id)
         return zone
+
+    @staticmethod
+    def storage_fault(error: BaseException | None) -> StorageFault | None:
+        """The database fault behind an error (busy, full, ...), None when it is no such fault."""
+        return classify(error)
 
     async def last_country(self, user_id: int) -> str:
         """The country of the user's last search (from its zones: no position is kept), or ''."""
@@ -182,7 +188,7 @@ async def _build_on_zones(
     meetups = MeetupRepository(db)
     catalogs = Catalogs()
     reminders = ReminderService(
-        meetups, outbox or NoOutbox(), scheduler or NoScheduler(), catalogs, clock
+        meetups, outbox or NoOutbox(), scheduler or NoScheduler(), clock
     )
     community = CommunityDesk(
         ReportRepository(db),

@@ -11,13 +11,13 @@ from telegram.error import Forbidden, NetworkError, RetryAfter
 
 from bot.context import SafeMeetContext
 from bot.domain.alerts import AlertGate
+from bot.domain.faults import StorageFault
 from bot.i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from bot.ptb.outbox import user_blocked
 from bot.ptb.render import answer, send_reply, translator_for
 from bot.services import Services
 from bot.texts import presenter
 from bot.texts.faults import admin_alert, storage_fault_reply
-from storage.errors import StorageFault, classify
 
 log = logging.getLogger(__name__)
 # Per process: at most one admin alert per ten minutes, the next one counting those held.
@@ -35,7 +35,7 @@ async def on_error(update: object, context: SafeMeetContext) -> None:
     if isinstance(error, NetworkError | RetryAfter):
         log.warning("update %s: Telegram unreachable: %s", update_id, error)
         return
-    fault = classify(error)
+    fault = context.services.storage_fault(error)
     where = _where(update_id, context)
     await _log_failure(where, update_id, error, fault, context)
     await _apologise(update, context, fault, where)

@@ -6,18 +6,10 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from enum import Enum
+
+from bot.domain.faults import StorageFault
 
 log = logging.getLogger(__name__)
-
-
-class StorageFault(Enum):
-    """What went wrong with the database, as an operator reads it in the log."""
-
-    BUSY = "database busy"  # another connection held the write lock past the busy timeout
-    FULL = "database full"  # disk full, or the page limit reached
-    READ_ONLY = "database read-only"  # file, directory or connection not writable
-    IO_ERROR = "database I/O error"  # the disk failed, or the file cannot be opened
 
 
 # SQLite primary result codes (the low byte of an extended code).

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.domain.caches import CachedPlace
 from storage.db import write_one, write_transaction
 from storage.errors import best_effort
-
-
-@dataclass(frozen=True, slots=True)
-class CachedPlace:
-    """A cached geocoder answer; ``found`` False records a miss."""
-
-    found: bool
-    lat: float | None = None
-    lon: float | None = None
-    label: str = ""
-    country: str = ""
 
 
 class GeocodeCache:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.domain.caches import CachedArea
 from bot.domain.zones import Zone, ZoneKind
 from storage.db import write_transaction
 
@@ -15,14 +15,6 @@ _COLUMNS = (
     "video, lit, staffed, phone, website, source, verified"
 )
 _INSERT = f"INSERT OR REPLACE INTO osm_stations (area, {_COLUMNS}) VALUES ({', '.join('?' * 19)})"
-
-
-@dataclass(frozen=True, slots=True)
-class CachedArea:
-    """The stations of one area and when (Unix time) they were fetched."""
-
-    fetched_at: float
-    stations: list[Zone]
 
 
 def _flag(value: int | None) -> bool | None:

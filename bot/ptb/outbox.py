@@ -13,8 +13,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Job, JobQueue
 
 from bot.context import SafeMeetContext
+from bot.domain.meetups import Meetup, Reminder
+from bot.i18n import Catalogs
 from bot.ptb.render import send_reply
-from bot.texts.presenter import Reply
+from bot.texts.meetups import reminder_message
 from bot.usecases.reminders import RecipientGone, SendFailed
 
 log = logging.getLogger(__name__)
@@ -24,13 +26,16 @@ _GONE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked")
 class TelegramOutbox:
     """Sends reminders; maps Telegram's answers onto what the reminder service understands."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, catalogs: Catalogs) -> None:
         self._bot = bot
+        self._catalogs = catalogs
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
-        """Send or raise RecipientGone (403, chat gone) / SendFailed (anything else)."""
+    async def deliver(self, meetup: Meetup, reminder: Reminder, time_left: timedelta) -> None:
+        """Send the reminder in the meetup's language or raise RecipientGone (403, chat gone)
+        / SendFailed (anything else)."""
+        reply = reminder_message(meetup, reminder, time_left, self._catalogs.get(meetup.language))
         try:
-            await send_reply(self._bot, chat_id, reply)
+            await send_reply(self._bot, meetup.chat_id, reply)
         except Forbidden as exc:
             raise RecipientGone(exc.message) from exc
         except BadRequest as exc:

@@ -18,9 +18,9 @@ from geopy.adapters import AioHTTPAdapter
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
+from bot.domain.caches import CachedPlace, PlaceCache
 from bot.domain.geo import InvalidCoordinates, Point
 from bot.sources.breaker import CircuitBreaker
-from storage.geocache import CachedPlace, GeocodeCache
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class PlaceGeocoder:
     def __init__(
         self,
         url: str,
-        cache: GeocodeCache,
+        cache: PlaceCache,
         *,
         timeout: float = 5.0,
         min_delay_s: float = 1.0,

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
 
+from bot.domain.caches import StationCache
 from bot.domain.geo import Point, distance_and_bearing, normalize_lon
 from bot.domain.search import ZoneMatch
 from bot.domain.zones import Zone
 from bot.sources.breaker import CircuitBreaker
 from bot.sources.overpass import OverpassUnavailable
-from storage.osm_cache import OsmStationCache
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class LiveZones:
     def __init__(
         self,
         source: StationSource,
-        cache: OsmStationCache,
+        cache: StationCache,
         *,
         radius_m: float,
         timeout_s: float,

@@ -183,6 +183,15 @@ def reminder_reply(meetup: Meetup, time_left: timedelta, tr: Translator) -> Repl
     return Reply("\n".join(lines), pins=(_pin(meetup, tr),))
 
 
+def reminder_message(
+    meetup: Meetup, reminder: Reminder, time_left: timedelta, tr: Translator
+) -> Reply:
+    """What a due reminder says: the heads-up before the meetup, or the check-in after it."""
+    if reminder.kind is ReminderKind.CHECKIN:
+        return checkin_reply(meetup, tr)
+    return reminder_reply(meetup, time_left, tr)
+
+
 def checkin_reply(meetup: Meetup, tr: Translator) -> Reply:
     """The check-in after the meetup."""
     text = tr._("Did your meetup at {place} go OK?", place=f"<b>{escape(meetup.zone_name)}</b>")

@@ -27,10 +27,6 @@ from bot.domain.meetups import (
     ReminderKind,
     ReminderState,
 )
-from bot.i18n import Catalogs
-from bot.texts.meetups import checkin_reply, reminder_reply
-from bot.texts.presenter import Reply
-from storage.meetups import MeetupRepository
 
 log = logging.getLogger(__name__)
 RETRY_DELAY = timedelta(seconds=60)
@@ -46,9 +42,24 @@ class SendFailed(Exception):
 
 
 class Outbox(Protocol):
-    """Sends a reply to a chat (bot.ptb.outbox.TelegramOutbox in production)."""
+    """Delivers a due reminder to its meetup's chat (bot.ptb.outbox.TelegramOutbox), in the
+    meetup's language; raises RecipientGone or SendFailed."""
 
-    async def send(self, chat_id: int, reply: Reply) -> None: ...
+    async def deliver(self, meetup: Meetup, reminder: Reminder, time_left: timedelta) -> None: ...
+
+
+class ReminderStore(Protocol):
+    """The reminders' source of truth (storage.meetups.MeetupRepository)."""
+
+    async def reminder(self, reminder_id: int) -> tuple[Reminder, Meetup] | None: ...
+    async def pending_due_by(self, until: datetime) -> list[tuple[int, datetime]]: ...
+    async def count_pending(self) -> int: ...
+    async def recover_interrupted(self) -> list[int]: ...
+    async def claim(self, reminder_id: int) -> bool: ...
+    async def settle(self, reminder_id: int, state: ReminderState) -> None: ...
+    async def postpone(self, reminder_id: int, due_at: datetime) -> None: ...
+    async def cancel_user_reminders(self, user_id: int) -> list[int]: ...
+    async def purge_started_before(self, cutoff: datetime) -> list[int]: ...
 
 
 class Scheduler(Protocol):
@@ -72,17 +83,15 @@ class ReminderService:
 
     def __init__(
         self,
-        store: MeetupRepository,
+        store: ReminderStore,
         outbox: Outbox,
         scheduler: Scheduler,
-        catalogs: Catalogs,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         horizon: timedelta = HORIZON,
     ) -> None:
         self._store = store
         self._outbox = outbox
         self._scheduler = scheduler
-        self._catalogs = catalogs
         self._clock = clock
         self.horizon = horizon
         self._timed: set[int] = set()
@@ -132,12 +141,6 @@ class ReminderService:
             return now >= meetup.starts_at
         return now >= reminder.due_at + CHECKIN_GRACE
 
-    def _reply(self, reminder: Reminder, meetup: Meetup, now: datetime) -> Reply:
-        tr = self._catalogs.get(meetup.language)
-        if reminder.kind is ReminderKind.CHECKIN:
-            return checkin_reply(meetup, tr)
-        return reminder_reply(meetup, meetup.starts_at - now, tr)
-
     async def fire(self, reminder_id: int) -> ReminderState | None:
         """Send a due reminder if it is still pending and still useful; returns its new state."""
         self._timed.discard(reminder_id)  # its timer has run out
@@ -155,7 +158,7 @@ class ReminderService:
         if not await self._store.claim(reminder.id):
             return None
         try:
-            await self._outbox.send(meetup.chat_id, self._reply(reminder, meetup, now))
+            await self._outbox.deliver(meetup, reminder, meetup.starts_at - now)
         except RecipientGone:
             await self._store.settle(reminder.id, ReminderState.CANCELLED)
             await self.recipient_gone(meetup.user_id)

@@ -98,7 +98,7 @@ async def test_disabled_geocoder_says_so(cache):
 
 
 async def test_old_answers_are_purged(cache, monkeypatch):
-    from storage.geocache import CachedPlace
+    from bot.domain.caches import CachedPlace
 
     await cache.put("old hit", CachedPlace(True, 1.0, 2.0, "Old"))
     await cache.put("old miss", CachedPlace(False))

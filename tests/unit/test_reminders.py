@@ -8,9 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.localtime import after_sunset, timezone_at
-from bot.domain.meetups import MeetupPlanner, PlanError, PlanProblem, ReminderKind, ReminderState
+from bot.domain.meetups import (
+    Meetup,
+    MeetupPlanner,
+    PlanError,
+    PlanProblem,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+)
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
+from bot.texts.meetups import reminder_message
 from bot.texts.presenter import Reply
 from bot.usecases.reminders import RecipientGone, ReminderService, SendFailed
 from storage.db import open_database
@@ -57,10 +66,11 @@ class Outbox:
     sent: list[tuple[int, Reply]] = field(default_factory=list)
     fail_with: Exception | None = None
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
+    async def deliver(self, meetup: Meetup, reminder: Reminder, time_left: timedelta) -> None:
         if self.fail_with is not None:
             raise self.fail_with
-        self.sent.append((chat_id, reply))
+        reply = reminder_message(meetup, reminder, time_left, Catalogs().get(meetup.language))
+        self.sent.append((meetup.chat_id, reply))
 
 
 @dataclass
@@ -81,7 +91,7 @@ async def world(tmp_path):
     store = MeetupRepository(db)
     outbox, timers = Outbox(), Timers()
     planner = MeetupPlanner(store, LEADS, clock)
-    service = ReminderService(store, outbox, timers, Catalogs(), clock)
+    service = ReminderService(store, outbox, timers, clock)
     yield clock, store, planner, service, outbox, timers
     await db.close()
 
