@@ -14,10 +14,12 @@ from telegram.ext import (
 )
 
 from bot.context import SafeMeetApp
-from bot.texts import community as community_texts
-from bot.texts import meetups as meetup_texts
-from bot.texts.presenter import FORGET_CALLBACK_PREFIX, LANGUAGE_CALLBACK_PREFIX
-from bot.usecases.alternatives import CALLBACK_PATTERN as ALTERNATIVE_PATTERN
+from bot.texts import callbacks
+from bot.texts.callbacks import (
+    ALTERNATIVE_PATTERN,
+    FORGET_CALLBACK_PREFIX,
+    LANGUAGE_CALLBACK_PREFIX,
+)
 from handlers import (
     community,
     fallback,
@@ -78,20 +80,20 @@ def register(application: SafeMeetApp) -> None:
     # "Which 75001?" and "did you mean 41.18, -73.19?" buttons: search the picked reading.
     application.add_handler(CallbackQueryHandler(nearest.alternative_pressed, ALTERNATIVE_PATTERN))
     for prefix, callback in (
-        (meetup_texts.CANCEL, meetups.cancel_pressed),
-        (meetup_texts.SHARE, meetups.share_pressed),
-        (meetup_texts.CHECKIN_OK, meetups.checkin_pressed),
-        (meetup_texts.CHECKIN_BAD, meetups.checkin_pressed),
+        (callbacks.CANCEL, meetups.cancel_pressed),
+        (callbacks.SHARE, meetups.share_pressed),
+        (callbacks.CHECKIN_OK, meetups.checkin_pressed),
+        (callbacks.CHECKIN_BAD, meetups.checkin_pressed),
     ):
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{re.escape(prefix)}"))
     # Community: "Report a problem" on a zone card, and the reviewers' decision buttons (the
     # handler refuses anyone not in SAFEMEET_ADMIN_IDS, whatever the data says).
     application.add_handler(
         CallbackQueryHandler(
-            community.report_pressed, pattern=f"^{re.escape(community_texts.REPORT)}"
+            community.report_pressed, pattern=f"^{re.escape(callbacks.REPORT)}"
         )
     )
-    decisions = "|".join(re.escape(prefix) for prefix in community_texts.ADMIN_PREFIXES)
+    decisions = "|".join(re.escape(prefix) for prefix in callbacks.ADMIN_PREFIXES)
     application.add_handler(
         CallbackQueryHandler(community.decision_pressed, pattern=f"^({decisions})")
     )

@@ -20,8 +20,10 @@ from bot.context import SafeMeetContext
 from bot.domain.community import CommunityError, Problem, Reason
 from bot.i18n import Translator
 from bot.ptb.render import answer, translator_for
+from bot.texts import callbacks
 from bot.texts import community as texts
-from bot.texts.presenter import Reply, stale_button_text
+from bot.texts.common import stale_button_text
+from bot.texts.reply import Reply
 
 ENTER_NOTE, SHARE_LOCATION, ENTER_NAME = range(3)
 REPORT_KEY = "community_report"  # (reason, zone id) of the report being written
@@ -62,7 +64,7 @@ async def report_pressed(update: Update, context: SafeMeetContext) -> None:
     if not _private(update):
         await _refuse(query, texts.private_only_text(tr))
         return
-    zone_id = (query.data or "").removeprefix(texts.REPORT)
+    zone_id = (query.data or "").removeprefix(callbacks.REPORT)
     try:
         zone = await context.services.community.start_report(query.from_user.id, zone_id)
     except CommunityError as error:
@@ -77,7 +79,7 @@ async def reason_picked(update: Update, context: SafeMeetContext) -> int:
     query = update.callback_query
     assert query is not None
     tr = await translator_for(update, context)
-    parsed = texts.parse_reason(query.data)
+    parsed = callbacks.parse_reason(query.data)
     if parsed is None:
         await _refuse(query, stale_button_text(tr))
         return ConversationHandler.END
@@ -248,8 +250,8 @@ async def review_command(update: Update, context: SafeMeetContext) -> None:
 
 def _parse_decision(data: str | None) -> tuple[str, int] | None:
     """(prefix, item id) of a reviewer's button; None when forged or malformed."""
-    for prefix in texts.ADMIN_PREFIXES:
-        item_id = texts.parse_id(data, prefix)
+    for prefix in callbacks.ADMIN_PREFIXES:
+        item_id = callbacks.parse_id(data, prefix)
         if item_id is not None:
             return prefix, item_id
     return None
@@ -260,11 +262,11 @@ async def _decide(
 ) -> str:
     """Carry out a reviewer's button; returns what to tell them. Raises CommunityError."""
     community = context.services.community
-    if prefix == texts.APPROVE_SUGGESTION:
+    if prefix == callbacks.APPROVE_SUGGESTION:
         return texts.approved_text(await community.approve_suggestion(admin_id, item_id), tr)
-    if prefix == texts.REJECT_SUGGESTION:
+    if prefix == callbacks.REJECT_SUGGESTION:
         return texts.rejected_text(await community.reject_suggestion(admin_id, item_id), tr)
-    if prefix == texts.CONFIRM_REPORT:
+    if prefix == callbacks.CONFIRM_REPORT:
         return texts.confirmed_text(await community.confirm_report(admin_id, item_id), tr)
     return texts.dismissed_text(await community.dismiss_report(admin_id, item_id), tr)
 
@@ -318,10 +320,10 @@ def _build_conversations() -> list[ConversationHandler]:
         MessageHandler(filters.COMMAND & NEW_MESSAGE, other_command),
     ]
     report = ConversationHandler(
-        entry_points=[CallbackQueryHandler(reason_picked, pattern=f"^{texts.REASON}")],
+        entry_points=[CallbackQueryHandler(reason_picked, pattern=f"^{callbacks.REASON}")],
         states={
             ENTER_NOTE: [
-                CallbackQueryHandler(note_skipped, pattern=f"^{texts.SEND_WITHOUT_NOTE}$"),
+                CallbackQueryHandler(note_skipped, pattern=f"^{callbacks.SEND_WITHOUT_NOTE}$"),
                 MessageHandler(_text(), note_typed),
                 MessageHandler(_anything_else(), note_expected),
             ],

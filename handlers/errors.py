@@ -16,7 +16,7 @@ from bot.i18n import DEFAULT_LANGUAGE, Translator, resolve_language
 from bot.ptb.outbox import user_blocked
 from bot.ptb.render import answer, send_reply, translator_for
 from bot.services import Services
-from bot.texts import presenter
+from bot.texts.common import error_reply
 from bot.texts.faults import admin_alert, storage_fault_reply
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ async def _apologise(
     try:
         tr = await _translator(update, context)
         if fault is None:
-            reply = presenter.error_reply(tr)
+            reply = error_reply(tr)
         else:
             reply = storage_fault_reply(tr, busy=fault is StorageFault.BUSY)
         await answer(update, context, reply)

@@ -6,16 +6,17 @@ from telegram import Update
 
 from bot.context import SafeMeetContext
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.common import stale_button_text
+from bot.texts.nearest import fallback_reply
 
 
 async def unknown_message(update: Update, context: SafeMeetContext) -> None:
     """Stickers, photos, unknown commands...: say what the bot understands."""
-    await answer(update, context, presenter.fallback_reply(await translator_for(update, context)))
+    await answer(update, context, fallback_reply(await translator_for(update, context)))
 
 
 async def unknown_button(update: Update, context: SafeMeetContext) -> None:
     """A button press we cannot place (forged data, an old message): refuse politely."""
     if update.callback_query is not None:
         tr = await translator_for(update, context)
-        await update.callback_query.answer(presenter.stale_button_text(tr))
+        await update.callback_query.answer(stale_button_text(tr))

@@ -8,7 +8,9 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import SafeMeetContext
 from bot.domain.flood import Verdict
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.common import slow_down_text
+from bot.texts.nearest import problem_reply
+from bot.texts.reply import Reply
 from bot.usecases.finder import MAX_QUERY_CHARS, Problem, QueryError
 
 # No query, note or name is anywhere near this long: such a text is refused at once.
@@ -28,7 +30,7 @@ async def guard(update: Update, context: SafeMeetContext) -> None:
     if _oversized_private_text(update):
         tr = await translator_for(update, context)
         error = QueryError(Problem.TOO_LONG)
-        await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
+        await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         raise ApplicationHandlerStop
 
 
@@ -36,9 +38,9 @@ async def _slow_down(update: Update, context: SafeMeetContext) -> None:
     """The one polite warning of a flood episode."""
     tr = await translator_for(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer(presenter.slow_down_text(tr), show_alert=True)
+        await update.callback_query.answer(slow_down_text(tr), show_alert=True)
     else:
-        await answer(update, context, presenter.Reply(presenter.slow_down_text(tr)))
+        await answer(update, context, Reply(slow_down_text(tr)))
 
 
 def _oversized_private_text(update: Update) -> bool:

@@ -7,13 +7,15 @@ from telegram import Update
 from bot.context import SafeMeetContext
 from bot.i18n import LANGUAGES
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.account import language_menu_reply, language_set_reply
+from bot.texts.callbacks import LANGUAGE_CALLBACK_PREFIX
+from bot.texts.common import stale_button_text
 
 
 async def language_menu(update: Update, context: SafeMeetContext) -> None:
     """Offer the supported languages as buttons."""
     tr = await translator_for(update, context)
-    await answer(update, context, presenter.language_menu_reply(tr))
+    await answer(update, context, language_menu_reply(tr))
 
 
 async def choose_language(update: Update, context: SafeMeetContext) -> None:
@@ -21,13 +23,13 @@ async def choose_language(update: Update, context: SafeMeetContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    code = (query.data or "").removeprefix(presenter.LANGUAGE_CALLBACK_PREFIX)
+    code = (query.data or "").removeprefix(LANGUAGE_CALLBACK_PREFIX)
     if code not in LANGUAGES:
         tr = await translator_for(update, context)
-        await query.answer(presenter.stale_button_text(tr), show_alert=False)
+        await query.answer(stale_button_text(tr), show_alert=False)
         return
     await context.services.users.set_language(query.from_user.id, code)
     tr = context.services.catalogs.get(code)
-    confirmation = presenter.language_set_reply(tr)
+    confirmation = language_set_reply(tr)
     await query.answer(confirmation)
     await query.edit_message_text(confirmation)

@@ -22,14 +22,12 @@ from bot.domain.when import Moment, WhenError, parse_when, quick_choices
 from bot.domain.zones import Zone
 from bot.i18n import Translator
 from bot.ptb.render import answer, translator_for
+from bot.texts import callbacks
 from bot.texts import meetups as texts
-from bot.texts.presenter import (
-    PLAN_AT_PREFIX,
-    Reply,
-    nearest_reply,
-    problem_reply,
-    stale_button_text,
-)
+from bot.texts.callbacks import PLAN_AT_PREFIX
+from bot.texts.common import stale_button_text
+from bot.texts.nearest import nearest_reply, problem_reply
+from bot.texts.reply import Reply
 from bot.usecases.finder import MAX_QUERY_CHARS, QueryError
 
 CHOOSE_ZONE, CHOOSE_TIME, ENTER_NOTE, CONFIRM, NEW_TIME = range(5)
@@ -130,7 +128,7 @@ async def zone_picked(update: Update, context: SafeMeetContext) -> int:
     assert query is not None
     await query.answer()
     data = query.data or ""
-    zone_id = data.removeprefix(texts.PICK_ZONE).removeprefix(PLAN_AT_PREFIX)
+    zone_id = data.removeprefix(callbacks.PICK_ZONE).removeprefix(PLAN_AT_PREFIX)
     zone = await context.services.zone(zone_id) if len(zone_id) <= 48 else None
     if zone is None:
         tr = await translator_for(update, context)
@@ -184,7 +182,7 @@ async def time_picked(update: Update, context: SafeMeetContext) -> int:
     assert query is not None
     await query.answer()
     draft = context.user_data.get(DRAFT_KEY)
-    key = (query.data or "").removeprefix(texts.PICK_TIME)
+    key = (query.data or "").removeprefix(callbacks.PICK_TIME)
     if not isinstance(draft, Draft):
         return ConversationHandler.END
     choices = quick_choices(context.services.planner.now(), timezone_at(draft.zone.point))
@@ -243,7 +241,7 @@ async def confirmed(update: Update, context: SafeMeetContext) -> int:
     await query.answer()
     draft = context.user_data.pop(DRAFT_KEY, None)
     tr = await translator_for(update, context)
-    if query.data != texts.CONFIRM or not isinstance(draft, Draft):
+    if query.data != callbacks.CONFIRM or not isinstance(draft, Draft):
         await answer(update, context, Reply(texts.flow_cancelled_text(tr)))
         return ConversationHandler.END
     await query.edit_message_reply_markup(None)
@@ -265,7 +263,7 @@ async def change_time_pressed(update: Update, context: SafeMeetContext) -> int:
     query = update.callback_query
     assert query is not None
     tr = await translator_for(update, context)
-    meetup_id = texts.parse_id(query.data, texts.CHANGE_TIME)
+    meetup_id = callbacks.parse_id(query.data, callbacks.CHANGE_TIME)
     try:
         if meetup_id is None:
             raise PlanError(PlanProblem.NOT_FOUND)
@@ -327,17 +325,17 @@ def _build_conversations() -> list[ConversationHandler]:
         ],
         states={
             CHOOSE_ZONE: [
-                CallbackQueryHandler(zone_picked, pattern=f"^{texts.PICK_ZONE}"),
+                CallbackQueryHandler(zone_picked, pattern=f"^{callbacks.PICK_ZONE}"),
                 MessageHandler(
                     (filters.LOCATION | _text()) & filters.ChatType.PRIVATE, zone_searched
                 ),
             ],
             CHOOSE_TIME: [
-                CallbackQueryHandler(time_picked, pattern=f"^{texts.PICK_TIME}"),
+                CallbackQueryHandler(time_picked, pattern=f"^{callbacks.PICK_TIME}"),
                 MessageHandler(_text(), time_typed),
             ],
             ENTER_NOTE: [
-                CallbackQueryHandler(note_skipped, pattern=f"^{texts.SKIP_NOTE}$"),
+                CallbackQueryHandler(note_skipped, pattern=f"^{callbacks.SKIP_NOTE}$"),
                 MessageHandler(_text(), note_typed),
             ],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern="^mc:")],
@@ -349,7 +347,9 @@ def _build_conversations() -> list[ConversationHandler]:
         name="meetup",
     )
     move = ConversationHandler(
-        entry_points=[CallbackQueryHandler(change_time_pressed, pattern=f"^{texts.CHANGE_TIME}")],
+        entry_points=[
+            CallbackQueryHandler(change_time_pressed, pattern=f"^{callbacks.CHANGE_TIME}")
+        ],
         states={NEW_TIME: [MessageHandler(_text(), new_time_typed)]},
         fallbacks=[cancel],
         conversation_timeout=FLOW_TIMEOUT_S,

@@ -7,8 +7,9 @@ from telegram import Update
 from bot.context import SafeMeetContext
 from bot.domain.meetups import Meetup, PlanError, PlanProblem
 from bot.ptb.render import answer, translator_for
+from bot.texts import callbacks
 from bot.texts import meetups as texts
-from bot.texts.presenter import Reply
+from bot.texts.reply import Reply
 
 
 async def list_meetups(update: Update, context: SafeMeetContext) -> None:
@@ -26,7 +27,7 @@ async def _owned(update: Update, context: SafeMeetContext, prefix: str) -> Meetu
     """The meetup a button names, if it is the presser's; otherwise refuse politely."""
     query = update.callback_query
     assert query is not None
-    meetup_id = texts.parse_id(query.data, prefix)
+    meetup_id = callbacks.parse_id(query.data, prefix)
     try:
         if meetup_id is None:
             raise PlanError(PlanProblem.NOT_FOUND)
@@ -41,7 +42,7 @@ async def cancel_pressed(update: Update, context: SafeMeetContext) -> None:
     """'Cancel meetup': cancel it and its reminders."""
     query = update.callback_query
     assert query is not None
-    meetup = await _owned(update, context, texts.CANCEL)
+    meetup = await _owned(update, context, callbacks.CANCEL)
     if meetup is None:
         return
     cancelled, reminder_ids = await context.services.planner.cancel(query.from_user.id, meetup.id)
@@ -54,7 +55,7 @@ async def cancel_pressed(update: Update, context: SafeMeetContext) -> None:
 async def share_pressed(update: Update, context: SafeMeetContext) -> None:
     """'Share plan': a message the user can forward to a friend."""
     assert update.callback_query is not None
-    meetup = await _owned(update, context, texts.SHARE)
+    meetup = await _owned(update, context, callbacks.SHARE)
     if meetup is None:
         return
     await update.callback_query.answer()
@@ -67,8 +68,9 @@ async def checkin_pressed(update: Update, context: SafeMeetContext) -> None:
     query = update.callback_query
     assert query is not None
     tr = await translator_for(update, context)
-    ok = (query.data or "").startswith(texts.CHECKIN_OK)
-    meetup_id = texts.parse_id(query.data, texts.CHECKIN_OK if ok else texts.CHECKIN_BAD)
+    ok = (query.data or "").startswith(callbacks.CHECKIN_OK)
+    prefix = callbacks.CHECKIN_OK if ok else callbacks.CHECKIN_BAD
+    meetup_id = callbacks.parse_id(query.data, prefix)
     meetup = await context.services.meetups.get(meetup_id) if meetup_id is not None else None
     if meetup is None or meetup.user_id != query.from_user.id:
         await query.answer(texts.plan_problem_text(PlanProblem.NOT_FOUND, tr), show_alert=True)

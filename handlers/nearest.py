@@ -7,7 +7,9 @@ from telegram import Update
 from bot.context import SafeMeetContext
 from bot.i18n import Translator
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts import callbacks
+from bot.texts.common import stale_button_text
+from bot.texts.nearest import ask_location_reply, nearest_reply, problem_reply
 from bot.usecases.finder import MAX_QUERY_CHARS, NearestAnswer, QueryError
 
 
@@ -15,7 +17,7 @@ async def _reply_with(
     update: Update, context: SafeMeetContext, tr: Translator, result: NearestAnswer
 ) -> None:
     finder = context.services.finder
-    reply = presenter.nearest_reply(result, tr, finder.nearby_km, finder.reach_km)
+    reply = nearest_reply(result, tr, finder.nearby_km, finder.reach_km)
     await answer(update, context, reply)
     if update.effective_user is not None:
         # Zone ids only (never the user's position): /meetup offers them as choices. With
@@ -33,7 +35,7 @@ async def _search_text(update: Update, context: SafeMeetContext, text: str) -> N
     try:
         result = await context.services.finder.near_text(text, tr.language, hint)
     except QueryError as error:
-        await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
+        await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         return
     await _reply_with(update, context, tr, result)
 
@@ -50,7 +52,7 @@ async def location(update: Update, context: SafeMeetContext) -> None:
             message.location.latitude, message.location.longitude, label
         )
     except QueryError as error:
-        await answer(update, context, presenter.problem_reply(error, tr, MAX_QUERY_CHARS))
+        await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         return
     await _reply_with(update, context, tr, result)
 
@@ -70,7 +72,7 @@ async def nearest_command(update: Update, context: SafeMeetContext) -> None:
         return
     tr = await translator_for(update, context)
     private = update.effective_chat is not None and update.effective_chat.type == "private"
-    await answer(update, context, presenter.ask_location_reply(tr, private))
+    await answer(update, context, ask_location_reply(tr, private))
 
 
 async def alternative_pressed(update: Update, context: SafeMeetContext) -> None:
@@ -80,9 +82,13 @@ async def alternative_pressed(update: Update, context: SafeMeetContext) -> None:
         return
     tr = await translator_for(update, context)
     finder = context.services.finder
-    origin = await finder.locate_choice(query.data)
+    origin = None
+    if (postal := callbacks.parse_postal_choice(query.data)) is not None:
+        origin = await finder.locate_postal_code(*postal)
+    elif (point := callbacks.parse_coordinates_choice(query.data)) is not None:
+        origin = finder.origin_at(point)
     if origin is None:  # forged, or a code the data no longer has
-        await query.answer(presenter.stale_button_text(tr))
+        await query.answer(stale_button_text(tr))
         return
     await query.answer()
     await _reply_with(update, context, tr, await finder.near(origin))

@@ -7,12 +7,14 @@ from telegram.constants import ParseMode
 
 from bot.context import SafeMeetContext
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.account import forget_kept_reply, forget_question_reply, forget_reply, privacy_reply
+from bot.texts.callbacks import parse_forget
+from bot.texts.common import not_your_button_text
 
 
 async def privacy(update: Update, context: SafeMeetContext) -> None:
     """Say what is stored, why, for how long, and where the data comes from."""
-    await answer(update, context, presenter.privacy_reply(await translator_for(update, context)))
+    await answer(update, context, privacy_reply(await translator_for(update, context)))
 
 
 async def forget(update: Update, context: SafeMeetContext) -> None:
@@ -20,7 +22,7 @@ async def forget(update: Update, context: SafeMeetContext) -> None:
     if update.effective_user is None:
         return
     tr = await translator_for(update, context)
-    await answer(update, context, presenter.forget_question_reply(tr, update.effective_user.id))
+    await answer(update, context, forget_question_reply(tr, update.effective_user.id))
 
 
 async def forget_pressed(update: Update, context: SafeMeetContext) -> None:
@@ -28,14 +30,14 @@ async def forget_pressed(update: Update, context: SafeMeetContext) -> None:
     query = update.callback_query
     assert query is not None
     tr = await translator_for(update, context)
-    parsed = presenter.parse_forget(query.data)
+    parsed = parse_forget(query.data)
     if parsed is None or parsed[1] != query.from_user.id:
-        await query.answer(presenter.not_your_button_text(tr), show_alert=True)
+        await query.answer(not_your_button_text(tr), show_alert=True)
         return
     confirmed, user_id = parsed
     if confirmed:
         await context.services.forget_user(user_id)
         tr = await translator_for(update, context)  # the stored language is gone too
     await query.answer()
-    reply = presenter.forget_reply(tr) if confirmed else presenter.forget_kept_reply(tr)
+    reply = forget_reply(tr) if confirmed else forget_kept_reply(tr)
     await query.edit_message_text(reply.text, parse_mode=ParseMode.HTML)

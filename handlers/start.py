@@ -6,19 +6,20 @@ from telegram import Update
 
 from bot.context import SafeMeetContext
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.reply import Reply
+from bot.texts.welcome import help_reply, start_reply
 
 
 async def start(update: Update, context: SafeMeetContext) -> None:
     """Welcome the user and offer the location button."""
     tr = await translator_for(update, context)
     name = update.effective_user.first_name if update.effective_user else ""
-    reply = presenter.start_reply(tr, name)
+    reply = start_reply(tr, name)
     if update.effective_chat and update.effective_chat.type != "private":
-        reply = presenter.Reply(reply.text)  # request_location buttons work in private chats only
+        reply = Reply(reply.text)  # request_location buttons work in private chats only
     await answer(update, context, reply)
 
 
 async def help_command(update: Update, context: SafeMeetContext) -> None:
     """List the commands and what the bot understands."""
-    await answer(update, context, presenter.help_reply(await translator_for(update, context)))
+    await answer(update, context, help_reply(await translator_for(update, context)))

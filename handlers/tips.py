@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.context import SafeMeetContext
 from bot.ptb.render import answer, translator_for
-from bot.texts import presenter
+from bot.texts.welcome import tips_reply
 
 
 async def tips(update: Update, context: SafeMeetContext) -> None:
     """Send the full list of safety tips."""
-    await answer(update, context, presenter.tips_reply(await translator_for(update, context)))
+    await answer(update, context, tips_reply(await translator_for(update, context)))

@@ -18,8 +18,11 @@ from typing import TextIO
 from bot.config import Settings
 from bot.i18n import LANGUAGES, N_, Translator, resolve_language
 from bot.services import Services, open_services
-from bot.texts import presenter
-from bot.texts.presenter import Reply, nearest_reply, problem_reply
+from bot.texts.account import language_menu_reply, language_set_reply, privacy_reply
+from bot.texts.callbacks import LANGUAGE_CALLBACK_PREFIX
+from bot.texts.nearest import ask_location_reply, fallback_reply, nearest_reply, problem_reply
+from bot.texts.reply import Reply
+from bot.texts.welcome import help_reply, start_reply, tips_reply
 from bot.usecases.finder import MAX_QUERY_CHARS, QueryError
 
 _TAG = re.compile(r"<[^>]+>")
@@ -72,10 +75,10 @@ def _user_name() -> str:
 
 
 _SIMPLE_COMMANDS: dict[str, Callable[[Translator], Reply]] = {
-    "start": lambda tr: presenter.start_reply(tr, _user_name()),
-    "help": presenter.help_reply,
-    "tips": presenter.tips_reply,
-    "privacy": presenter.privacy_reply,
+    "start": lambda tr: start_reply(tr, _user_name()),
+    "help": help_reply,
+    "tips": tips_reply,
+    "privacy": privacy_reply,
 }
 
 
@@ -104,14 +107,14 @@ class LocalChat:
         if name == "nearest" and argument:
             return await answer_query(self.services, argument, self.language)
         if name == "nearest":  # no location button in a terminal: the group chat's answer
-            return as_plain_text(presenter.ask_location_reply(self.tr, private=False))
+            return as_plain_text(ask_location_reply(self.tr, private=False))
         if name == "language":
             return self._language(argument)
         if name in _SIMPLE_COMMANDS:
             return as_plain_text(_SIMPLE_COMMANDS[name](self.tr))
         if name in TELEGRAM_ONLY:
             return self.tr._(TELEGRAM_ONLY_TEXT, command="/" + name)
-        return as_plain_text(presenter.fallback_reply(self.tr))
+        return as_plain_text(fallback_reply(self.tr))
 
     def _language(self, argument: str) -> str:
         """/language fr (or Français) switches the language; otherwise the choices."""
@@ -119,9 +122,9 @@ class LocalChat:
         for code, name in LANGUAGES.items():
             if wanted in (code, name.casefold()):
                 self.language = code
-                return presenter.language_set_reply(self.tr)
-        menu = presenter.language_menu_reply(self.tr)
-        prefix = presenter.LANGUAGE_CALLBACK_PREFIX
+                return language_set_reply(self.tr)
+        menu = language_menu_reply(self.tr)
+        prefix = LANGUAGE_CALLBACK_PREFIX
         choices = [f"/language {c.data.removeprefix(prefix)}: {c.label}" for c in menu.choices]
         return "\n".join([as_plain_text(menu), *choices])
 

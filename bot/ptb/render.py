@@ -1,4 +1,4 @@
-"""Sending a presenter Reply through Telegram: text with buttons, then map pins."""
+"""Sending a Reply (bot.texts.reply) through Telegram: text with buttons, then map pins."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 
 from bot.context import SafeMeetContext
 from bot.i18n import Translator
-from bot.texts.presenter import ChoiceButton, LinkButton, Pin, Reply
+from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply
 
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 

@@ -42,7 +42,8 @@ LANGUAGE_COUNTRIES = {
 COUNTRY_ALIASES = {"UK": "GB"}
 # Countries whose national format is known in full: a code in another format is refused.
 _STRICT_COUNTRIES = frozenset({"US", "CA", "GB"})
-CHOICE_PREFIX = "pc:"  # pc:FR:75001, a postal code button's callback data
+# Countries whose places are named with their region too: the same town name recurs across states.
+_REGION_SHOWN = frozenset({"US"})
 
 _US_ZIP = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
 _CA_POSTAL = re.compile(
@@ -56,7 +57,6 @@ _FOUR_DIGITS = re.compile(r"^\d{4}$")
 _COUNTRY_PREFIX = re.compile(r"^([A-Z]{2})[\s,:-]+(.+)$")
 _COUNTRY_SUFFIX = re.compile(r"^(.+?)[\s,]+([A-Z]{2})$")
 _GENERIC_CODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{1,9}$")
-_CHOICE = re.compile(r"^pc:([A-Z]{2}):([A-Z0-9][A-Z0-9 -]{0,11})$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,11}$")
 _NUMBER = rb"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
 _ROWS = re.compile(
@@ -89,6 +89,21 @@ class PostalPlace:
     point: Point
     locality: str
     region: str
+
+    @property
+    def where(self) -> str:
+        """Town, region where towns' names recur across them (US), country: "Paris, FR",
+        "Addison, Texas, US"."""
+        parts = [self.locality or self.query.display]
+        if self.query.country in _REGION_SHOWN and self.region and self.region != self.locality:
+            parts.append(self.region)
+        parts.append(self.query.country)
+        return ", ".join(parts)
+
+    @property
+    def typed(self) -> str:
+        """How to type this reading so that it is the only one: "FR 75001"."""
+        return f"{self.query.country} {self.query.display}"
 
 
 def _squash(text: str) -> str:
@@ -192,15 +207,9 @@ def by_language(places: list[PostalPlace], language: str, country: str = "") -> 
     return sorted(places, key=rank)
 
 
-def choice_data(query: PostalQuery) -> str:
-    """A button's callback data naming one reading: ``pc:FR:75001`` (well under 64 bytes)."""
-    return f"{CHOICE_PREFIX}{query.country}:{query.display}"
-
-
-def parse_choice(data: str | None) -> PostalQuery | None:
-    """The reading a postal code button names; None when forged or malformed."""
-    match = _CHOICE.match(data or "")
-    return _country_reading(match.group(1), match.group(2)) if match else None
+def reading_for(country: str, code: str) -> PostalQuery | None:
+    """The reading of ``code`` in ``country`` (a button naming one), None when not a code there."""
+    return _country_reading(country, _squash(code))
 
 
 def _data_path() -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from babel.dates import format_date
@@ -22,26 +21,15 @@ from bot.domain.community import (
 from bot.domain.community import Problem as CommunityProblem
 from bot.domain.zones import Zone
 from bot.i18n import N_, Translator
-from bot.texts.presenter import (
-    REPORT_ZONE_PREFIX,
-    ChoiceButton,
-    LinkButton,
-    Pin,
-    Reply,
-    directions_url_for,
+from bot.texts.callbacks import (
+    APPROVE_SUGGESTION,
+    CONFIRM_REPORT,
+    DISMISS_REPORT,
+    REASON,
+    REJECT_SUGGESTION,
+    SEND_WITHOUT_NOTE,
 )
-
-# Callback data (Telegram allows 64 bytes; zone ids have at most 48 characters).
-REPORT = REPORT_ZONE_PREFIX  # rp:<zone id>: "Report a problem" on a zone card
-REASON = "rr:"  # rr:<reason>:<zone id>
-SEND_WITHOUT_NOTE = "rn:send"
-APPROVE_SUGGESTION = "cs+:"  # cs+:<suggestion id>
-REJECT_SUGGESTION = "cs-:"  # cs-:<suggestion id>
-CONFIRM_REPORT = "cr+:"  # cr+:<report id>
-DISMISS_REPORT = "cr-:"  # cr-:<report id>
-ADMIN_PREFIXES = (APPROVE_SUGGESTION, REJECT_SUGGESTION, CONFIRM_REPORT, DISMISS_REPORT)
-_ID = re.compile(r"^\d{1,12}$")
-_REASON_DATA = re.compile(r"^rr:([a-z_]{1,12}):(.{1,48})$")
+from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url_for
 
 _REASON_LABELS = {
     Reason.CLOSED: N_("🚫 Closed"),
@@ -83,25 +71,6 @@ _PROBLEMS = {
     ),
     CommunityProblem.ALREADY_DECIDED: N_("This was already decided, or it no longer exists."),
 }
-
-
-def parse_id(data: str | None, prefix: str) -> int | None:
-    """The id in callback data with this prefix; None when forged or malformed."""
-    if not data or not data.startswith(prefix):
-        return None
-    tail = data[len(prefix) :]
-    return int(tail) if _ID.match(tail) else None
-
-
-def parse_reason(data: str | None) -> tuple[Reason, str] | None:
-    """(reason, zone id) from a reason button's data; None when forged or malformed."""
-    match = _REASON_DATA.match(data or "")
-    if match is None:
-        return None
-    try:
-        return Reason(match.group(1)), match.group(2)
-    except ValueError:
-        return None
 
 
 def reason_text(reason: Reason, tr: Translator) -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from bot.i18n import Translator
-from bot.texts.presenter import Reply
+from bot.texts.reply import Reply
 
 
 def storage_fault_reply(tr: Translator, busy: bool) -> Reply:

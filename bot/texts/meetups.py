@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
@@ -20,36 +19,23 @@ from bot.domain.meetups import (
 from bot.domain.when import WhenProblem
 from bot.i18n import N_, Translator
 from bot.sources.live_zones import is_openstreetmap_id
-from bot.texts.presenter import (
-    ChoiceButton,
-    LinkButton,
-    Pin,
-    Reply,
-    directions_url_for,
-    emergency_numbers_text,
-    osm_attribution,
+from bot.texts.callbacks import (
+    ABANDON,
+    CANCEL,
+    CHANGE_TIME,
+    CHECKIN_BAD,
+    CHECKIN_OK,
+    CONFIRM,
+    PICK_TIME,
+    PICK_ZONE,
+    SHARE,
+    SKIP_NOTE,
 )
+from bot.texts.formatting import emergency_numbers_text
+from bot.texts.nearest import osm_attribution
+from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url_for
 
 # Callback data: "<prefix><id>"; every handler re-checks ownership before acting.
-PICK_ZONE = "mz:"  # mz:<zone id>, in the /meetup flow
-PICK_TIME = "mt:"  # mt:<choice key>
-SKIP_NOTE = "mn:skip"
-CONFIRM = "mc:yes"
-ABANDON = "mc:no"
-CANCEL = "mx:"  # mx:<meetup id>
-CHANGE_TIME = "mr:"  # mr:<meetup id>
-SHARE = "ms:"  # ms:<meetup id>
-CHECKIN_OK = "ck+:"  # ck+:<meetup id>
-CHECKIN_BAD = "ck-:"  # ck-:<meetup id>
-_ID = re.compile(r"^\d{1,12}$")
-
-
-def parse_id(data: str | None, prefix: str) -> int | None:
-    """The meetup id in callback data with this prefix, None when forged or malformed."""
-    if not data or not data.startswith(prefix):
-        return None
-    tail = data[len(prefix) :]
-    return int(tail) if _ID.match(tail) else None
 
 
 def local_time_text(moment: datetime, tr: Translator) -> str:

@@ -22,15 +22,10 @@ from bot.sources.postal import (
     PostalPlace,
     by_language,
     looks_like_malformed_postal_code,
-    parse_choice,
     parse_postal_code,
+    reading_for,
 )
-from bot.usecases.alternatives import (
-    Alternative,
-    parse_coordinates_choice,
-    postal_alternative,
-    swapped_alternative,
-)
+from bot.usecases.alternatives import SwappedCoordinates, swapped_coordinates
 
 MAX_QUERY_CHARS = 200
 # Farther than this, a zone is never offered as a place to meet (SAFEMEET_REACH_KM).
@@ -59,16 +54,16 @@ class Problem(StrEnum):
 class QueryError(Exception):
     """A query we cannot answer with zones; ``subject`` is the part to quote back.
 
-    ``alternatives``: the readings the user may pick with a button instead.
+    ``suggestion``: what the user probably meant instead (coordinates typed swapped).
     """
 
     def __init__(
-        self, problem: Problem, subject: str = "", alternatives: tuple[Alternative, ...] = ()
+        self, problem: Problem, subject: str = "", suggestion: SwappedCoordinates | None = None
     ) -> None:
         super().__init__(problem.value)
         self.problem = problem
         self.subject = subject
-        self.alternatives = alternatives
+        self.suggestion = suggestion
 
 
 class OriginKind(StrEnum):
@@ -89,7 +84,7 @@ class Origin:
     label: str = ""
     country: str = ""
     # Other readings of what the user typed (the same postal code in other countries).
-    alternatives: tuple[Alternative, ...] = ()
+    alternatives: tuple[PostalPlace, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +117,8 @@ def parse_coordinates(text: str) -> Point | None:
     match = _COORDINATES.match(text)
     if not match:
         return None
-    if swapped := swapped_alternative(match.group(1), match.group(2)):
-        raise QueryError(Problem.SWAPPED_COORDINATES, text.strip(), (swapped,))
+    if swapped := swapped_coordinates(match.group(1), match.group(2)):
+        raise QueryError(Problem.SWAPPED_COORDINATES, text.strip(), swapped)
     try:
         return Point.checked(float(match.group(1)), float(match.group(2)))
     except InvalidCoordinates as exc:
@@ -231,7 +226,7 @@ class SafeZoneFinder:
             raise QueryError(Problem.TOO_LONG)
         point = parse_coordinates(query)
         if point is not None:
-            return Origin(point, OriginKind.COORDINATES, f"{point.lat:.5f}, {point.lon:.5f}")
+            return self.origin_at(point)
         readings = parse_postal_code(query)
         if readings:
             return await self._locate_postal_code(readings, language, country_hint)
@@ -249,9 +244,8 @@ class SafeZoneFinder:
             origin = _postal_origin(places[0])
             if len(places) == 1:
                 return origin
-            label = f"{places[0].query.display}, {postal_alternative(places[0]).label}"
-            others = tuple(postal_alternative(place) for place in places[1:])
-            return replace(origin, label=label, alternatives=others)
+            label = f"{places[0].query.display}, {places[0].where}"
+            return replace(origin, label=label, alternatives=tuple(places[1:]))
         if self._geocoder is not None and self._geocoder.enabled:
             try:
                 return await self._locate_place(
@@ -261,13 +255,16 @@ class SafeZoneFinder:
                 pass
         raise QueryError(Problem.UNKNOWN_POSTAL_CODE, readings[0].display)
 
-    async def locate_choice(self, data: str | None) -> Origin | None:
-        """The origin an alternative's button names; None when its data is forged or stale."""
-        if (point := parse_coordinates_choice(data)) is not None:
-            return Origin(point, OriginKind.COORDINATES, f"{point.lat:.5f}, {point.lon:.5f}")
-        reading = parse_choice(data)
+    async def locate_postal_code(self, country: str, code: str) -> Origin | None:
+        """A postal code in a given country (a button naming it); None when there is none."""
+        reading = reading_for(country, code)
         place = await self._postal.place(reading) if reading is not None else None
         return _postal_origin(place) if place is not None else None
+
+    @staticmethod
+    def origin_at(point: Point) -> Origin:
+        """Typed coordinates as an origin (a "did you mean" button naming them)."""
+        return Origin(point, OriginKind.COORDINATES, f"{point.lat:.5f}, {point.lon:.5f}")
 
     async def _locate_place(self, query: str, language: str) -> Origin:
         if self._geocoder is None or not self._geocoder.enabled:

@@ -7,7 +7,7 @@ import pytest
 from bot.domain.countries import country_at
 from bot.domain.emergency import emergency_number, emergency_numbers, known_countries
 from bot.i18n import Catalogs
-from bot.texts.presenter import emergency_numbers_text, uses_miles
+from bot.texts.formatting import emergency_numbers_text, uses_miles
 
 EN = Catalogs().get("en")
 

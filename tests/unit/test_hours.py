@@ -14,7 +14,7 @@ from bot.domain.search import ZoneMatch
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
 from bot.texts.hours import hours_text, moment_text
-from bot.texts.presenter import nearest_reply
+from bot.texts.nearest import nearest_reply
 from bot.usecases.finder import NearestAnswer, Origin, OriginKind
 
 EN = Catalogs().get("en")

@@ -9,18 +9,19 @@ import pytest
 from bot.sources.postal import (
     PostalDirectory,
     by_language,
-    choice_data,
     country_tables,
     load_countries,
     looks_like_malformed_postal_code,
-    parse_choice,
     parse_postal_code,
+    reading_for,
 )
-from bot.usecases.alternatives import (
+from bot.texts.callbacks import (
+    coordinates_choice_data,
     parse_coordinates_choice,
-    postal_alternative,
-    swapped_alternative,
+    parse_postal_choice,
+    postal_choice_data,
 )
+from bot.usecases.alternatives import swapped_coordinates
 
 # One real code in each country the README lists, with where GeoNames puts it.
 LISTED = [
@@ -156,18 +157,20 @@ async def test_the_language_puts_its_countries_first():
 
 async def test_buttons_name_the_place_and_country_in_short_data():
     places = await PostalDirectory().resolve(parse_postal_code("75001"))
-    alternatives = [postal_alternative(place) for place in places]
-    assert [a.label for a in alternatives] == ["Addison, Texas, US", "Paris, FR"]
-    assert [a.data for a in alternatives] == ["pc:US:75001", "pc:FR:75001"]
-    assert alternatives[1].typed == "FR 75001"
+    assert [place.where for place in places] == ["Addison, Texas, US", "Paris, FR"]
+    data = [postal_choice_data(p.query.country, p.query.display) for p in places]
+    assert data == ["pc:US:75001", "pc:FR:75001"]
+    assert places[1].typed == "FR 75001"
 
 
 @pytest.mark.parametrize("text", ["75001", "JP 100-0001", "K7K 4C2", "NL 1012 AB", "06604-1234"])
 def test_choice_data_names_the_reading_again(text):
     reading = parse_postal_code(text)[-1]
-    data = choice_data(reading)
+    data = postal_choice_data(reading.country, reading.display)
     assert len(data.encode()) <= 64
-    again = parse_choice(data)
+    named = parse_postal_choice(data)
+    assert named is not None
+    again = reading_for(*named)
     assert again is not None
     assert (again.country, again.key) == (reading.country, reading.key)
 
@@ -176,27 +179,29 @@ def test_choice_data_names_the_reading_again(text):
     "data", [None, "", "pc:", "pc:XX:75001", "pc:FR:", "pc:fr:75001", "pc:US:ABCDE", "lang:fr"]
 )
 def test_forged_choice_data_is_refused(data):
-    assert parse_choice(data) is None
+    named = parse_postal_choice(data)
+    assert named is None or reading_for(*named) is None
 
 
 def test_swapped_coordinates_in_antarctica_or_off_the_map_are_offered_swapped():
-    antarctica = swapped_alternative("-73.19", "41.18")
+    antarctica = swapped_coordinates("-73.19", "41.18")
     assert antarctica is not None
-    assert (antarctica.label, antarctica.data) == ("📍 41.18, -73.19", "co:41.18,-73.19")
-    off_the_map = swapped_alternative("-122.4194", "37.7749")  # San Francisco, longitude first
+    assert antarctica.typed == "41.18, -73.19"
+    assert coordinates_choice_data(antarctica.point) == "co:41.18,-73.19"
+    off_the_map = swapped_coordinates("-122.4194", "37.7749")  # San Francisco, longitude first
     assert off_the_map is not None
     assert off_the_map.typed == "37.7749, -122.4194"
 
 
 def test_swapped_coordinates_at_sea_are_offered_swapped():
-    alternative = swapped_alternative("2.35", "48.85")  # Paris, longitude first: Indian Ocean
-    assert alternative is not None
-    assert alternative.data == "co:48.85,2.35"
+    meant = swapped_coordinates("2.35", "48.85")  # Paris, longitude first: Indian Ocean
+    assert meant is not None
+    assert coordinates_choice_data(meant.point) == "co:48.85,2.35"
 
 
 @pytest.mark.parametrize(("lat", "lon"), [("41.18", "-73.19"), ("0", "0"), ("-33.9", "151.2")])
 def test_no_suggestion_on_land_or_when_swapped_is_not_land_either(lat, lon):
-    assert swapped_alternative(lat, lon) is None
+    assert swapped_coordinates(lat, lon) is None
 
 
 @pytest.mark.parametrize(("data", "expected"), [("co:41.18,-73.19", (41.18, -73.19))])

@@ -8,13 +8,9 @@ from bot.domain.geo import Point
 from bot.domain.search import ZoneMatch
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.texts.presenter import (
-    directions_url,
-    format_distance,
-    nearest_reply,
-    problem_reply,
-    uses_miles,
-)
+from bot.texts.formatting import format_distance, uses_miles
+from bot.texts.nearest import nearest_reply, problem_reply
+from bot.texts.reply import directions_url
 from bot.usecases.finder import NearestAnswer, Origin, OriginKind, Problem, QueryError
 
 EN = Catalogs().get("en")
@@ -122,7 +118,7 @@ def test_every_problem_has_a_valid_answer(problem, tr):
 
 
 def test_phones_are_shown_as_people_dial_them():
-    from bot.texts.presenter import readable_phone
+    from bot.texts.formatting import readable_phone
 
     assert readable_phone("+12035815100") == "+1 203-581-5100"
     assert readable_phone("+442079460000") == "+44 20 7946 0000"

@@ -6,7 +6,8 @@ from bot.domain.geo import Point
 from bot.domain.search import ZoneMatch
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
-from bot.texts.presenter import nearest_reply, privacy_reply
+from bot.texts.account import privacy_reply
+from bot.texts.nearest import nearest_reply
 from bot.usecases.finder import NearestAnswer, Origin, OriginKind
 from tests.unit.test_presenter import _assert_valid_html
 
