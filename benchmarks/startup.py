@@ -158,7 +158,7 @@ async def run_process(command: list[str], env: dict[str, str]) -> dict[str, floa
             env=env | {"TELEGRAM_API_URL": api.root_url},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a pipe nobody reads: left open, and a stall once full
         )
         try:
             await _wait_polling(api, process, within=120)
@@ -307,14 +307,15 @@ async def measure_import(directory: Path, rows: int) -> dict[str, float]:
 async def _naive_import(path: Path, csv_text: str) -> float:
     """Validate the same CSV, then insert row by row with a commit after each."""
     from bot.usecases.importer import parse_zones_csv
-    from storage.zones import _UPSERT, _zone_params
+    from storage.zone_rows import zone_params
+    from storage.zones import _UPSERT
 
     db = await open_database(path)
     try:
         started = time.perf_counter()
         zones, _ = parse_zones_csv(csv_text)
         for zone in zones:
-            await db.execute(_UPSERT, _zone_params(zone))
+            await db.execute(_UPSERT, zone_params(zone))
             await db.commit()
         return time.perf_counter() - started
     finally:

@@ -163,7 +163,7 @@ async def _build_on_zones(
     await zones.upsert_many(bundled_zones())
     zone_count = await zones.count()
     geocoder = PlaceGeocoder(
-        settings.nominatim_url, GeocodeCache(db), timeout=settings.geocoder_timeout
+        settings.nominatim_url, GeocodeCache(db, clock), timeout=settings.geocoder_timeout
     )
     postal = PostalDirectory()
     live = LiveZones(
@@ -185,7 +185,7 @@ async def _build_on_zones(
         start_radius_m=start_radius_for(zone_count, settings.results),
         clock=clock,
     )
-    meetups = MeetupRepository(db)
+    meetups = MeetupRepository(db, clock)
     catalogs = Catalogs()
     reminders = ReminderService(
         meetups, outbox or NoOutbox(), scheduler or NoScheduler(), clock
@@ -206,8 +206,8 @@ async def _build_on_zones(
         settings,
         db,
         zones,
-        UserRepository(db),
-        LastSearchRepository(db),
+        UserRepository(db, clock=clock),
+        LastSearchRepository(db, clock),
         meetups,
         geocoder,
         postal,

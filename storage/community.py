@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from bot.domain.community import Reason, Report, Status, Suggestion
 from storage.db import write_transaction
+from storage.timestamps import from_optional_seconds, from_seconds, to_seconds
 
 _REPORT_COLUMNS = "id, user_id, zone_id, zone_name, reason, note, status, created_at, decided_at"
 _SUGGESTION_COLUMNS = "id, user_id, name, lat, lon, status, created_at, decided_at, zone_id"
 
 
-def _ts(moment: datetime) -> float:
-    return moment.timestamp()
-
-
-def _dt(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
-
-
 def _report(row: Sequence) -> Report:
-    created = _dt(row[7])
-    assert created is not None
+    """A Report from a row of _REPORT_COLUMNS."""
     return Report(
         id=row[0],
         user_id=row[1],
@@ -33,14 +25,13 @@ def _report(row: Sequence) -> Report:
         reason=Reason(row[4]),
         note=row[5],
         status=Status(row[6]),
-        created_at=created,
-        decided_at=_dt(row[8]),
+        created_at=from_seconds(row[7]),
+        decided_at=from_optional_seconds(row[8]),
     )
 
 
 def _suggestion(row: Sequence) -> Suggestion:
-    created = _dt(row[6])
-    assert created is not None
+    """A Suggestion from a row of _SUGGESTION_COLUMNS."""
     return Suggestion(
         id=row[0],
         user_id=row[1],
@@ -48,8 +39,8 @@ def _suggestion(row: Sequence) -> Suggestion:
         lat=row[3],
         lon=row[4],
         status=Status(row[5]),
-        created_at=created,
-        decided_at=_dt(row[7]),
+        created_at=from_seconds(row[6]),
+        decided_at=from_optional_seconds(row[7]),
         zone_id=row[8] or "",
     )
 
@@ -75,9 +66,9 @@ class ReportRepository:
                     report.reason.value,
                     report.note,
                     report.status.value,
-                    _ts(report.created_at),
+                    to_seconds(report.created_at),
                     report.user_id,
-                    _ts(since),
+                    to_seconds(since),
                     limit,
                 ),
             )
@@ -89,7 +80,7 @@ class ReportRepository:
         """How many reports the user filed since ``since``."""
         rows = await self._db.execute_fetchall(
             "SELECT count(*) FROM community_reports WHERE user_id = ? AND created_at >= ?",
-            (user_id, _ts(since)),
+            (user_id, to_seconds(since)),
         )
         return int(next(iter(rows))[0])
 
@@ -134,7 +125,7 @@ class ReportRepository:
             cursor = await self._db.execute(
                 "UPDATE community_reports SET status = ?, decided_at = ? "
                 "WHERE id = ? AND status = 'pending'",
-                (status.value, _ts(at), report_id),
+                (status.value, to_seconds(at), report_id),
             )
         return cursor.rowcount == 1
 
@@ -145,7 +136,7 @@ class ReportRepository:
             cursor = await self._db.execute(
                 "DELETE FROM community_reports WHERE decided_at < ? "
                 "OR (status = 'pending' AND created_at < ?)",
-                (_ts(decided_before), _ts(created_before)),
+                (to_seconds(decided_before), to_seconds(created_before)),
             )
         return cursor.rowcount
 
@@ -175,9 +166,9 @@ class SuggestionRepository:
                     suggestion.lat,
                     suggestion.lon,
                     suggestion.status.value,
-                    _ts(suggestion.created_at),
+                    to_seconds(suggestion.created_at),
                     suggestion.user_id,
-                    _ts(since),
+                    to_seconds(since),
                     limit,
                 ),
             )
@@ -189,7 +180,7 @@ class SuggestionRepository:
         """How many suggestions the user made since ``since``."""
         rows = await self._db.execute_fetchall(
             "SELECT count(*) FROM community_suggestions WHERE user_id = ? AND created_at >= ?",
-            (user_id, _ts(since)),
+            (user_id, to_seconds(since)),
         )
         return int(next(iter(rows))[0])
 
@@ -228,7 +219,7 @@ class SuggestionRepository:
             cursor = await self._db.execute(
                 "UPDATE community_suggestions SET status = ?, decided_at = ?, zone_id = ? "
                 "WHERE id = ? AND status = 'pending'",
-                (status.value, _ts(at), zone_id or None, suggestion_id),
+                (status.value, to_seconds(at), zone_id or None, suggestion_id),
             )
         return cursor.rowcount == 1
 
@@ -248,7 +239,7 @@ class SuggestionRepository:
             cursor = await self._db.execute(
                 "DELETE FROM community_suggestions WHERE decided_at < ? "
                 "OR (status = 'pending' AND created_at < ?)",
-                (_ts(decided_before), _ts(created_before)),
+                (to_seconds(decided_before), to_seconds(created_before)),
             )
         return cursor.rowcount
 

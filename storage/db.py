@@ -160,19 +160,33 @@ async def write_at_once(db: aiosqlite.Connection, work: Callable[[sqlite3.Connec
     The same guarantees as write_transaction in one round trip to aiosqlite's thread instead
     of three (BEGIN, the statements, COMMIT): for writes whose statements need no await in
     between. Each round trip is a wake-up of the event loop, and writes queue for the lock,
-    so on a busy bot the round trips, not SQLite, are what a write costs. Like ``read`` in
-    storage/zones.py it goes through aiosqlite's ``_execute``, which its own methods use.
+    so on a busy bot the round trips, not SQLite, are what a write costs.
     """
     if _writing_on.get() is db:  # inside this task's write_transaction: join it
-        return await db._execute(work, db._conn)
+        return await run_on_connection(db, work)
     lock = _write_lock(db)
     if not lock.locked():
         # aiosqlite's thread runs one queued function at a time, so this transaction is
         # whole before anything queued after it; and no write_transaction is open (its
         # holder would hold the lock). Nothing awaits between the check and the queueing.
-        return await db._execute(_in_write_transaction, db._conn, work)
+        return await run_on_connection(db, lambda conn: _in_write_transaction(conn, work))
     async with lock:
-        return await db._execute(_in_write_transaction, db._conn, work)
+        return await run_on_connection(db, lambda conn: _in_write_transaction(conn, work))
+
+
+async def run_on_connection(
+    db: aiosqlite.Connection, work: Callable[[sqlite3.Connection], _T]
+) -> _T:
+    """What ``work`` returns, run with the sqlite3 connection on aiosqlite's thread.
+
+    One round trip to that thread for any number of statements. aiosqlite has no public
+    way to do this, so it uses its private ``_execute`` (which its own methods queue work
+    through) and ``_conn``: this is the only place that does, so an aiosqlite upgrade that
+    changes them breaks here alone. ``work`` runs in no transaction of its own, must not
+    touch the event loop, and must not keep the connection. A closed ``db`` raises
+    ValueError, as aiosqlite's own methods do.
+    """
+    return await db._execute(work, db._conn)
 
 
 async def write_one(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import time
-
 import aiosqlite
 
 from bot.domain.caches import CachedPlace
 from storage.db import write_one, write_transaction
 from storage.errors import best_effort
+from storage.timestamps import Clock, now_seconds, utc_now
 
 
 class GeocodeCache:
     """The geocode_cache table, keyed by the normalised query text."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        """Use ``db``; ``clock`` dates answers and tells their age."""
         self._db = db
+        self._clock = clock
 
     async def get(self, query: str, max_age_s: float, miss_max_age_s: float) -> CachedPlace | None:
         """A cached answer that is fresh enough, else None."""
@@ -27,14 +28,14 @@ class GeocodeCache:
         if row is None:
             return None
         found, lat, lon, label, country, created_at = row
-        age = time.time() - created_at
+        age = now_seconds(self._clock) - created_at
         if age > (max_age_s if found else miss_max_age_s):
             return None
         return CachedPlace(bool(found), lat, lon, label, country)
 
     async def purge(self, hit_max_age_s: float, miss_max_age_s: float) -> int:
         """Delete answers too old to be used again; returns how many were deleted."""
-        now = time.time()
+        now = now_seconds(self._clock)
         async with write_transaction(self._db):
             cursor = await self._db.execute(
                 "DELETE FROM geocode_cache WHERE created_at < ? OR (found = 0 AND created_at < ?)",
@@ -56,6 +57,6 @@ class GeocodeCache:
                     place.lon,
                     place.label,
                     place.country,
-                    time.time(),
+                    now_seconds(self._clock),
                 ),
             )

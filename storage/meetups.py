@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import aiosqlite
 
 from bot.domain.meetups import Meetup, MeetupStatus, Reminder, ReminderKind, ReminderState
 from storage.db import write_one, write_transaction
+from storage.timestamps import Clock, from_seconds, now_seconds, to_seconds, utc_now
 
 _MEETUP_COLUMNS = (
     "id, user_id, chat_id, zone_id, zone_name, zone_address, lat, lon, country, timezone, "
@@ -17,15 +18,8 @@ _MEETUP_COLUMNS = (
 _REMINDER_COLUMNS = "id, meetup_id, kind, offset_s, due_at, state"
 
 
-def _ts(moment: datetime) -> float:
-    return moment.timestamp()
-
-
-def _dt(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
 def _meetup(row: Sequence) -> Meetup:
+    """A Meetup from a row of _MEETUP_COLUMNS."""
     return Meetup(
         id=row[0],
         user_id=row[1],
@@ -37,21 +31,22 @@ def _meetup(row: Sequence) -> Meetup:
         lon=row[7],
         country=row[8],
         timezone=row[9],
-        starts_at=_dt(row[10]),
+        starts_at=from_seconds(row[10]),
         note=row[11],
         language=row[12],
         status=MeetupStatus(row[13]),
-        created_at=_dt(row[14]),
+        created_at=from_seconds(row[14]),
     )
 
 
 def _reminder(row: Sequence) -> Reminder:
+    """A Reminder from a row of _REMINDER_COLUMNS."""
     return Reminder(
         row[0],
         row[1],
         ReminderKind(row[2]),
         timedelta(seconds=row[3]),
-        _dt(row[4]),
+        from_seconds(row[4]),
         ReminderState(row[5]),
     )
 
@@ -59,11 +54,13 @@ def _reminder(row: Sequence) -> Reminder:
 class MeetupRepository:
     """SQL for the meetups and reminders tables."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        """Use ``db``; ``clock`` stamps each change of a reminder's state."""
         self._db = db
+        self._clock = clock
 
     async def _insert_reminders(self, meetup_id: int, reminders: Sequence[Reminder]) -> None:
-        now = datetime.now(UTC).timestamp()
+        now = now_seconds(self._clock)
         await self._db.executemany(
             "INSERT INTO reminders (meetup_id, kind, offset_s, due_at, state, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -72,7 +69,7 @@ class MeetupRepository:
                     meetup_id,
                     r.kind.value,
                     int(r.offset.total_seconds()),
-                    _ts(r.due_at),
+                    to_seconds(r.due_at),
                     r.state.value,
                     now,
                 )
@@ -97,11 +94,11 @@ class MeetupRepository:
                     meetup.lon,
                     meetup.country,
                     meetup.timezone,
-                    _ts(meetup.starts_at),
+                    to_seconds(meetup.starts_at),
                     meetup.note,
                     meetup.language,
                     meetup.status.value,
-                    _ts(meetup.created_at),
+                    to_seconds(meetup.created_at),
                 ),
             )
             meetup_id = cursor.lastrowid
@@ -124,7 +121,7 @@ class MeetupRepository:
         async with self._db.execute(
             f"SELECT {_MEETUP_COLUMNS} FROM meetups WHERE user_id = ? AND status = 'planned' "
             "AND starts_at > ? ORDER BY starts_at, id",
-            (user_id, _ts(now)),
+            (user_id, to_seconds(now)),
         ) as cursor:
             return [_meetup(row) for row in await cursor.fetchall()]
 
@@ -133,7 +130,7 @@ class MeetupRepository:
         async with self._db.execute(
             "SELECT count(*) FROM meetups WHERE user_id = ? AND status = 'planned' "
             "AND starts_at > ?",
-            (user_id, _ts(now)),
+            (user_id, to_seconds(now)),
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
@@ -163,9 +160,9 @@ class MeetupRepository:
         rows = await self._db.execute_fetchall(
             "SELECT id, due_at FROM reminders WHERE state = 'pending' AND due_at <= ? "
             "ORDER BY due_at, id",
-            (_ts(until),),
+            (to_seconds(until),),
         )
-        return [(int(row[0]), _dt(row[1])) for row in rows]
+        return [(int(row[0]), from_seconds(row[1])) for row in rows]
 
     async def count_pending(self) -> int:
         """How many reminders are still to be sent."""
@@ -193,7 +190,7 @@ class MeetupRepository:
             ids = [int(row[0]) for row in await cursor.fetchall()]
         await self._db.executemany(
             "UPDATE reminders SET state = 'cancelled', updated_at = ? WHERE id = ?",
-            [(datetime.now(UTC).timestamp(), reminder_id) for reminder_id in ids],
+            [(now_seconds(self._clock), reminder_id) for reminder_id in ids],
         )
         return ids
 
@@ -216,7 +213,7 @@ class MeetupRepository:
         async with write_transaction(self._db):
             ids = await self._cancel_pending("m.id = ?", (meetup_id,))
             await self._db.execute(
-                "UPDATE meetups SET starts_at = ? WHERE id = ?", (_ts(starts_at), meetup_id)
+                "UPDATE meetups SET starts_at = ? WHERE id = ?", (to_seconds(starts_at), meetup_id)
             )
             await self._insert_reminders(meetup_id, reminders)
         return ids
@@ -232,7 +229,7 @@ class MeetupRepository:
             self._db,
             "UPDATE reminders SET state = 'sending', updated_at = ? "
             "WHERE id = ? AND state = 'pending'",
-            (datetime.now(UTC).timestamp(), reminder_id),
+            (now_seconds(self._clock), reminder_id),
         )
         return rowcount == 1
 
@@ -241,7 +238,7 @@ class MeetupRepository:
         await write_one(
             self._db,
             "UPDATE reminders SET state = ?, updated_at = ? WHERE id = ?",
-            (state.value, datetime.now(UTC).timestamp(), reminder_id),
+            (state.value, now_seconds(self._clock), reminder_id),
         )
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
@@ -249,7 +246,7 @@ class MeetupRepository:
         await write_one(
             self._db,
             "UPDATE reminders SET state = 'pending', due_at = ?, updated_at = ? WHERE id = ?",
-            (_ts(due_at), datetime.now(UTC).timestamp(), reminder_id),
+            (to_seconds(due_at), now_seconds(self._clock), reminder_id),
         )
 
     async def recover_interrupted(self) -> list[int]:
@@ -271,9 +268,9 @@ class MeetupRepository:
             rows = await self._db.execute_fetchall(
                 "SELECT r.id FROM reminders AS r JOIN meetups AS m ON m.id = r.meetup_id "
                 "WHERE m.starts_at < ? AND r.state = 'pending'",
-                (_ts(cutoff),),
+                (to_seconds(cutoff),),
             )
-            await self._db.execute("DELETE FROM meetups WHERE starts_at < ?", (_ts(cutoff),))
+            await self._db.execute("DELETE FROM meetups WHERE starts_at < ?", (to_seconds(cutoff),))
         return [int(row[0]) for row in rows]
 
     async def forget_user(self, user_id: int) -> list[int]:

@@ -7,69 +7,25 @@ from collections.abc import Sequence
 import aiosqlite
 
 from bot.domain.caches import CachedArea
-from bot.domain.zones import Zone, ZoneKind
+from bot.domain.zones import Zone
 from storage.db import write_transaction
-
-_COLUMNS = (
-    "id, name, kind, lat, lon, address, city, region, country, postal_code, opening_hours, "
-    "video, lit, staffed, phone, website, source, verified"
+from storage.zone_rows import (
+    ZONE_COLUMN_COUNT,
+    ZONE_COLUMNS,
+    qualified_columns,
+    zone_from_row,
+    zone_params,
 )
-_INSERT = f"INSERT OR REPLACE INTO osm_stations (area, {_COLUMNS}) VALUES ({', '.join('?' * 19)})"
 
-
-def _flag(value: int | None) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _int_flag(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _station_from_row(row: Sequence) -> Zone:
-    return Zone(
-        id=row[0],
-        name=row[1],
-        kind=ZoneKind(row[2]),
-        lat=row[3],
-        lon=row[4],
-        address=row[5],
-        city=row[6],
-        region=row[7],
-        country=row[8],
-        postal_code=row[9],
-        opening_hours=row[10],
-        video=_flag(row[11]),
-        lit=_flag(row[12]),
-        staffed=_flag(row[13]),
-        phone=row[14],
-        website=row[15],
-        source=row[16],
-        verified=row[17],
-    )
+_INSERT = (
+    f"INSERT OR REPLACE INTO osm_stations (area, {ZONE_COLUMNS}) "
+    f"VALUES ({', '.join('?' * (ZONE_COLUMN_COUNT + 1))})"
+)
 
 
 def _station_params(area: str, zone: Zone) -> tuple:
-    return (
-        area,
-        zone.id,
-        zone.name,
-        zone.kind.value,
-        zone.lat,
-        zone.lon,
-        zone.address,
-        zone.city,
-        zone.region,
-        zone.country,
-        zone.postal_code,
-        zone.opening_hours,
-        _int_flag(zone.video),
-        _int_flag(zone.lit),
-        _int_flag(zone.staffed),
-        zone.phone,
-        zone.website,
-        zone.source,
-        zone.verified,
-    )
+    """The row of a station fetched for an area."""
+    return (area, *zone_params(zone))
 
 
 class OsmStationCache:
@@ -86,9 +42,9 @@ class OsmStationCache:
         if not rows:
             return None
         stations = await self._db.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM osm_stations WHERE area = ? ORDER BY id", (area,)
+            f"SELECT {ZONE_COLUMNS} FROM osm_stations WHERE area = ? ORDER BY id", (area,)
         )
-        return CachedArea(float(rows[0][0]), [_station_from_row(row) for row in stations])
+        return CachedArea(float(rows[0][0]), [zone_from_row(row) for row in stations])
 
     async def store(self, area: str, stations: Sequence[Zone], fetched_at: float) -> None:
         """Replace an area's stations (none is a valid answer), in one transaction."""
@@ -104,12 +60,12 @@ class OsmStationCache:
     async def station(self, zone_id: str) -> Zone | None:
         """The most recently fetched copy of a station, by its id (``osm-node-123``)."""
         rows = await self._db.execute_fetchall(
-            f"SELECT {', '.join('s.' + c.strip() for c in _COLUMNS.split(','))} "
+            f"SELECT {qualified_columns('s')} "
             "FROM osm_stations AS s JOIN osm_areas AS a ON a.area = s.area "
             "WHERE s.id = ? ORDER BY a.fetched_at DESC LIMIT 1",
             (zone_id,),
         )
-        return _station_from_row(rows[0]) if rows else None
+        return zone_from_row(rows[0]) if rows else None
 
     async def purge(self, fetched_before: float) -> int:
         """Delete the areas fetched before a time, with their stations; returns how many."""

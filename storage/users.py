@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 
 import aiosqlite
 
 from storage.db import write_one, write_transaction
+from storage.timestamps import Clock, now_seconds, utc_now
 
 # Languages looked up lately, so a busy bot does not read the same row for every message.
 CACHE_SIZE = 10_000
@@ -21,8 +21,12 @@ class UserRepository:
     read the database is not cached.
     """
 
-    def __init__(self, db: aiosqlite.Connection, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, cache_size: int = CACHE_SIZE, clock: Clock = utc_now
+    ) -> None:
+        """Use ``db``, remember ``cache_size`` lookups, and stamp writes with ``clock``."""
         self._db = db
+        self._clock = clock
         self._cache: OrderedDict[int, str | None] = OrderedDict()
         self._cache_size = cache_size
         self._writes = 0
@@ -51,7 +55,7 @@ class UserRepository:
             "INSERT INTO users (user_id, language, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
             "updated_at = excluded.updated_at",
-            (user_id, language, time.time()),
+            (user_id, language, now_seconds(self._clock)),
         )
         self._remember(user_id, language)
 

@@ -11,17 +11,20 @@ from typing import TypeVar
 import aiosqlite
 
 from bot.domain.geo import Box
-from bot.domain.zones import Zone, ZoneKind
-from storage.db import write_transaction
+from bot.domain.zones import Zone
+from storage.db import run_on_connection, write_transaction
+from storage.zone_rows import (
+    ZONE_COLUMN_COUNT,
+    ZONE_COLUMNS,
+    qualified_columns,
+    zone_from_row,
+    zone_params,
+)
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = (
-    "id, name, kind, lat, lon, address, city, region, country, postal_code, opening_hours, "
-    "video, lit, staffed, phone, website, source, verified"
-)
 _UPSERT = f"""
-INSERT INTO zones ({_COLUMNS}) VALUES ({", ".join("?" * 18)})
+INSERT INTO zones ({ZONE_COLUMNS}) VALUES ({", ".join("?" * ZONE_COLUMN_COUNT)})
 ON CONFLICT(id) DO UPDATE SET
     name = excluded.name, kind = excluded.kind, lat = excluded.lat, lon = excluded.lon,
     address = excluded.address, city = excluded.city, region = excluded.region,
@@ -30,7 +33,7 @@ ON CONFLICT(id) DO UPDATE SET
     staffed = excluded.staffed, phone = excluded.phone, website = excluded.website,
     source = excluded.source, verified = excluded.verified
 """
-_INSERT = f"INSERT INTO zones ({_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+_INSERT = f"INSERT INTO zones ({ZONE_COLUMNS}) VALUES ({', '.join('?' * ZONE_COLUMN_COUNT)})"
 # An import adding this many zones fills the R*Tree in one statement instead of per row.
 _BULK_ROWS = 1_000
 _RTREE_INSERT_TRIGGER = "zones_rtree_insert"
@@ -38,7 +41,7 @@ _RTREE_FROM_ZONES = """
 INSERT INTO zones_rtree (zone_rowid, min_lat, max_lat, min_lon, max_lon)
 SELECT rowid, lat, lat, lon, lon FROM zones WHERE rowid > ? AND hidden = 0
 """
-_Z_COLUMNS = ", ".join("z." + column.strip() for column in _COLUMNS.split(","))
+_Z_COLUMNS = qualified_columns("z")
 # A candidate is (id, lat, lon) then the stored row, which becomes a Zone only if it is chosen.
 _CANDIDATES_IN_BOX = f"""
 SELECT z.id, z.lat, z.lon, {_Z_COLUMNS}
@@ -64,59 +67,6 @@ WHERE max_lat >= ? AND min_lat <= ? AND max_lon >= ? AND min_lon <= ?
 _T = TypeVar("_T")
 
 
-def _to_flag(value: int | None) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _from_flag(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _zone_from_row(row: Sequence) -> Zone:
-    return Zone(
-        id=row[0],
-        name=row[1],
-        kind=ZoneKind(row[2]),
-        lat=row[3],
-        lon=row[4],
-        address=row[5],
-        city=row[6],
-        region=row[7],
-        country=row[8],
-        postal_code=row[9],
-        opening_hours=row[10],
-        video=_to_flag(row[11]),
-        lit=_to_flag(row[12]),
-        staffed=_to_flag(row[13]),
-        phone=row[14],
-        website=row[15],
-        source=row[16],
-        verified=row[17],
-    )
-
-
-def _zone_params(zone: Zone) -> tuple:
-    return (
-        zone.id,
-        zone.name,
-        zone.kind.value,
-        zone.lat,
-        zone.lon,
-        zone.address,
-        zone.city,
-        zone.region,
-        zone.country,
-        zone.postal_code,
-        zone.opening_hours,
-        _from_flag(zone.video),
-        _from_flag(zone.lit),
-        _from_flag(zone.staffed),
-        zone.phone,
-        zone.website,
-        zone.source,
-        zone.verified,
-    )
-
 
 class ZoneRepository:
     """Reads and writes zones; keeps the R*Tree in step through triggers."""
@@ -140,7 +90,7 @@ class ZoneRepository:
     async def upsert_many(self, zones: Iterable[Zone]) -> None:
         """Insert or update zones by their stable id, in one transaction."""
         async with write_transaction(self._db):
-            await self._db.executemany(_UPSERT, (_zone_params(zone) for zone in zones))
+            await self._db.executemany(_UPSERT, (zone_params(zone) for zone in zones))
 
     async def import_zones(
         self, zones: Sequence[Zone], dry_run: bool = False
@@ -161,8 +111,8 @@ class ZoneRepository:
         return len(added), len(updated), len(zones) - len(added) - len(updated)
 
     async def _stored_params(self) -> dict[str, tuple]:
-        """Every stored zone as the parameters _zone_params gives, by id."""
-        rows = await self._db.execute_fetchall(f"SELECT {_COLUMNS} FROM zones")
+        """Every stored zone as the parameters zone_params gives, by id."""
+        rows = await self._db.execute_fetchall(f"SELECT {ZONE_COLUMNS} FROM zones")
         return {row[0]: tuple(row) for row in rows}
 
     async def _insert_new(self, rows: Sequence[tuple]) -> None:
@@ -192,9 +142,9 @@ class ZoneRepository:
     async def exportable(self) -> list[Zone]:
         """Every zone an export writes, ordered by id: hidden (closed) zones are left out."""
         async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM zones WHERE hidden = 0 ORDER BY id"
+            f"SELECT {ZONE_COLUMNS} FROM zones WHERE hidden = 0 ORDER BY id"
         ) as cursor:
-            return [_zone_from_row(row) for row in await cursor.fetchall()]
+            return [zone_from_row(row) for row in await cursor.fetchall()]
 
     async def count(self) -> int:
         """Number of zones stored."""
@@ -206,10 +156,10 @@ class ZoneRepository:
         """One zone by its stable id; a hidden one only when asked for."""
         visible = "" if include_hidden else " AND hidden = 0"
         async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM zones WHERE id = ?{visible}", (zone_id,)
+            f"SELECT {ZONE_COLUMNS} FROM zones WHERE id = ?{visible}", (zone_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return _zone_from_row(row) if row else None
+        return zone_from_row(row) if row else None
 
     async def hide(self, zone_id: str) -> bool:
         """Hide a zone from every search (the R*Tree triggers drop it from the index);
@@ -227,9 +177,9 @@ class ZoneRepository:
     async def hidden_zones(self) -> list[Zone]:
         """Every hidden zone (few: those confirmed closed), through a partial index."""
         async with self._db.execute(
-            f"SELECT {_COLUMNS} FROM zones WHERE hidden = 1 ORDER BY id"
+            f"SELECT {ZONE_COLUMNS} FROM zones WHERE hidden = 1 ORDER BY id"
         ) as cursor:
-            return [_zone_from_row(row) for row in await cursor.fetchall()]
+            return [zone_from_row(row) for row in await cursor.fetchall()]
 
     async def is_hidden(self, zone_id: str) -> bool:
         """True when the zone exists and is hidden."""
@@ -239,8 +189,8 @@ class ZoneRepository:
 
     async def all(self) -> list[Zone]:
         """Every zone, ordered by id."""
-        async with self._db.execute(f"SELECT {_COLUMNS} FROM zones ORDER BY id") as cursor:
-            return [_zone_from_row(row) for row in await cursor.fetchall()]
+        async with self._db.execute(f"SELECT {ZONE_COLUMNS} FROM zones ORDER BY id") as cursor:
+            return [zone_from_row(row) for row in await cursor.fetchall()]
 
     async def read(self, reads: Callable[[ZoneReader], _T]) -> _T:
         """What ``reads`` returns: any number of reads on one snapshot of the database.
@@ -248,15 +198,14 @@ class ZoneRepository:
         A round trip to aiosqlite's thread (about 0.15 ms) costs more than a whole search's
         R*Tree reads, so with a search connection they run right here on the event loop's
         thread. Otherwise, or if that connection is ever busy, they run on aiosqlite's
-        thread in one round trip, through ``_execute``, which aiosqlite's own methods use.
+        thread in one round trip (storage.db.run_on_connection).
         """
         if self._search_conn is not None:
             try:
                 return _in_read_transaction(self._search_conn, reads)
             except sqlite3.OperationalError as exc:
                 log.info("search connection unavailable (%s); reading through aiosqlite", exc)
-        db = self._db
-        return await db._execute(lambda: _in_read_transaction(db._conn, reads))
+        return await run_on_connection(self._db, lambda conn: _in_read_transaction(conn, reads))
 
     async def candidates_in_boxes(self, boxes: Sequence[Box]) -> list[tuple]:
         """ZoneReader.candidates_in_boxes, in one round trip."""
@@ -275,7 +224,7 @@ class ZoneRepository:
     @staticmethod
     def zone_of(candidate: Sequence) -> Zone:
         """The Zone of a row from candidates_in_boxes."""
-        return _zone_from_row(candidate[3:])
+        return zone_from_row(candidate[3:])
 
 
 class ZoneReader:
@@ -334,7 +283,7 @@ class ZoneReader:
 def _changes(stored: dict[str, tuple], zones: Sequence[Zone]) -> tuple[list[tuple], list[tuple]]:
     """Parameters of the zones that are new, and of those that differ from what is stored."""
     added, updated = [], []
-    for params in map(_zone_params, zones):
+    for params in map(zone_params, zones):
         old = stored.get(params[0])
         if old is None:
             added.append(params)

@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -97,19 +98,24 @@ async def test_disabled_geocoder_says_so(cache):
         await geocoder.geocode("anything")
 
 
-async def test_old_answers_are_purged(cache, monkeypatch):
+async def test_old_answers_are_purged(tmp_path):
     from bot.domain.caches import CachedPlace
 
-    await cache.put("old hit", CachedPlace(True, 1.0, 2.0, "Old"))
-    await cache.put("old miss", CachedPlace(False))
-    later = time.time() + 2 * 86_400  # two days on: the miss is stale, the hit is not
-    monkeypatch.setattr(time, "time", lambda: later)
-    await cache.put("fresh hit", CachedPlace(True, 1.0, 2.0, "Fresh"))
-    assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 1
-    assert await cache.get("old hit", 1e9, 1e9) is not None
-    assert await cache.get("old miss", 1e9, 1e9) is None
-    monkeypatch.setattr(time, "time", lambda: later + 31 * 86_400)
-    assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 2
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    db = await open_database(tmp_path / "geo.sqlite3")
+    try:
+        cache = GeocodeCache(db, clock=lambda: now[0])
+        await cache.put("old hit", CachedPlace(True, 1.0, 2.0, "Old"))
+        await cache.put("old miss", CachedPlace(False))
+        now[0] += timedelta(days=2)  # two days on: the miss is stale, the hit is not
+        await cache.put("fresh hit", CachedPlace(True, 1.0, 2.0, "Fresh"))
+        assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 1
+        assert await cache.get("old hit", 1e9, 1e9) is not None
+        assert await cache.get("old miss", 1e9, 1e9) is None
+        now[0] += timedelta(days=31)
+        assert await cache.purge(hit_max_age_s=30 * 86_400, miss_max_age_s=86_400) == 2
+    finally:
+        await db.close()
 
 
 async def test_a_failing_server_is_left_alone_for_a_while(nominatim, cache):

@@ -11,7 +11,13 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from storage.db import open_database, write_at_once, write_one, write_transaction
+from storage.db import (
+    open_database,
+    run_on_connection,
+    write_at_once,
+    write_one,
+    write_transaction,
+)
 
 
 @pytest.fixture
@@ -229,3 +235,20 @@ async def test_one_round_trip_writes_and_transactions_mixed_all_land_whole(db):
     )
     assert next(iter(rows))[0] == 0  # no part of an undone or foreign item
     assert not db.in_transaction
+
+
+async def test_run_on_connection_runs_on_aiosqlites_thread(db):
+    def work(conn: sqlite3.Connection) -> tuple[int, bool]:
+        conn.execute("INSERT INTO items (name) VALUES ('direct')")
+        return conn.execute("SELECT count(*) FROM items").fetchone()[0], conn.in_transaction
+
+    assert await run_on_connection(db, work) == (1, True)  # nothing committed for it
+    await db.rollback()
+    assert await names(db) == []
+
+
+async def test_run_on_connection_refuses_a_closed_connection(tmp_path):
+    connection = await open_database(tmp_path / "closed.sqlite3")
+    await connection.close()
+    with pytest.raises(ValueError, match=r"(?i)connection"):
+        await run_on_connection(connection, lambda conn: None)
