@@ -38,7 +38,8 @@ def test_geojson_import_is_idempotent_and_exports_as_csv(tmp_path):
     assert "added 0, updated 0, unchanged 2" in again.stdout
     exported = tmp_path / "out.csv"
     assert run_bot(tmp_path, "export", str(exported)).returncode == 0
-    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    with exported.open(encoding="utf-8", newline="") as exported_file:
+        rows = list(csv.DictReader(exported_file))
     assert [row["id"] for row in rows] == ["g-1", "g-2"]
     assert list(rows[0]) == BUNDLED.read_text(encoding="utf-8").splitlines()[0].split(",")
 

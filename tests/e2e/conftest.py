@@ -12,33 +12,19 @@ import pytest
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import SafeMeetApp
+from tests.clock import Clock
 from tests.fakes.nominatim import FakeNominatim, NominatimPlace
 from tests.fakes.telegram_api import FakeTelegramAPI, running_application
 
 BOT_USERNAME = "SafeMeetTestBot"
-# Noon in Connecticut: the "dark now" advice stays out of answers unless a test asks for it.
-DAYTIME = datetime(2026, 6, 15, 16, 0, tzinfo=UTC)
+# Night in Connecticut, for tests that need the dark; the shared `clock` fixture
+# (tests/conftest.py) starts at noon, where the "dark now" advice stays out of answers.
 NIGHT = datetime(2026, 12, 15, 4, 0, tzinfo=UTC)
 PLACES = {
     "300 congress st, bridgeport": NominatimPlace(
         41.18, -73.19, "300, Congress Street, Bridgeport, Connecticut, 06604, United States", "us"
     ),
 }
-
-
-class Clock:
-    """A settable clock for the application."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(DAYTIME)
 
 
 @pytest.fixture
@@ -74,7 +60,7 @@ def settings(telegram: FakeTelegramAPI, nominatim: FakeNominatim, db_path: Path)
 
 
 @pytest.fixture
-def make_app(settings: Settings, clock: Clock) -> Callable[..., SafeMeetApp]:
+def make_app(settings: Settings, clock: Clock[datetime]) -> Callable[..., SafeMeetApp]:
     def make(**overrides: object) -> SafeMeetApp:
         return build_application(replace(settings, **overrides), clock=clock)
 

@@ -7,17 +7,15 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import logging
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 import storage.db
-from bot.logs import JsonFormatter
 from storage.errors import StorageFault, classify
 from tests.e2e.test_nearest import ask
 from tests.fakes import updates
@@ -62,20 +60,6 @@ async def hold_write_lock(path: Path) -> LockHolder:
     assert process.stdout is not None
     assert await asyncio.wait_for(process.stdout.readline(), 10) == b"locked\n"
     return LockHolder(process)
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """The bot's JSON log lines during the test."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
 
 
 @pytest.fixture

@@ -3,14 +3,8 @@ the texts, the coordinates, the names nor the usernames of the user show up in i
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-from collections.abc import Iterator
 
-import pytest
-
-from bot.logs import NOISY_LOGGERS, QUIET_LOGGERS, setup_logging
 from tests.e2e.test_community import data_of, press_for_message
 from tests.e2e.test_nearest import ask
 from tests.fakes import updates
@@ -54,23 +48,6 @@ def personal(update: dict) -> dict:
     chat = (body.get("message") or body)["chat"]
     chat.update(first_name=FIRST_NAME, last_name=LAST_NAME, username=USERNAME)
     return update
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """What the bot logs during the test, every logger at DEBUG, as its JSON lines."""
-    root = logging.getLogger()
-    noisy = {name: logging.getLogger(name).level for name in NOISY_LOGGERS + QUIET_LOGGERS}
-    level = root.level
-    stream = io.StringIO()
-    handler = setup_logging("DEBUG", stream)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-        for name, old in noisy.items():
-            logging.getLogger(name).setLevel(old)
 
 
 def leaks(lines: list[str]) -> list[tuple[str, str]]:

@@ -7,20 +7,11 @@ from datetime import UTC, datetime
 from bot.domain.alerts import AlertGate
 from bot.i18n import Catalogs
 from bot.texts.faults import admin_alert, storage_fault_reply
-
-
-class Ticks:
-    """A settable monotonic clock."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Clock
 
 
 def test_one_alert_per_window_and_the_next_counts_those_held_back():
-    ticks = Ticks()
+    ticks = Clock(1000.0)  # monotonic seconds
     gate = AlertGate(window_s=600, clock=ticks)
     assert gate.admit() == 0
     ticks.now += 599

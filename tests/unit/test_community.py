@@ -5,7 +5,7 @@ The desk runs on real repositories over a SQLite file, with a controllable clock
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -26,35 +26,24 @@ from bot.domain.community import (
 from bot.domain.geo import Box
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
+from bot.texts import callbacks
 from bot.texts import community as texts
-from bot.texts.presenter import Reply
+from bot.texts.reply import Reply
 from storage.community import ReportRepository, SuggestionRepository
 from storage.db import open_database
 from storage.zones import ZoneRepository
+from tests.clock import NOON
 
-NOW = datetime(2026, 6, 15, 16, 0, tzinfo=UTC)
+NOW = NOON  # where the shared `clock` fixture starts
 ADMIN, USER, OTHER = 1, 2, 3
 ZONE = Zone("bpt-hq", "Bridgeport PD", ZoneKind.EXCHANGE_ZONE, 41.1797, -73.1893, country="US")
 OSM = Zone("osm-node-42", "Live station", ZoneKind.POLICE_STATION, 41.5, -73.5)
 EN = Catalogs().get("en")
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 async def live_station(zone_id: str) -> Zone | None:
     """Stands in for LiveZones.station: one cached OpenStreetMap station."""
     return OSM if zone_id == OSM.id else None
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
 
 
 @pytest.fixture
@@ -358,28 +347,28 @@ def _all_data(reply: Reply) -> list[str]:
 async def test_every_button_fits_telegrams_64_bytes_with_the_longest_zone_id(desk, clock):
     longest = Zone("z" * 48, "Long", ZoneKind.POLICE_STATION, 1.0, 1.0)
     data = _all_data(texts.reasons_reply(longest, EN))
-    data.append(texts.REPORT + longest.id)
+    data.append(callbacks.REPORT + longest.id)
     suggestion = await desk.suggest(USER, "Main St Police", 41.0, -73.0)
     report = await desk.report(USER, ZONE.id, Reason.CLOSED, "note <b>")
     for reply in texts.review_replies(await desk.queue(ADMIN), EN):
         data += _all_data(reply)
     assert len(data) == 5 + 1 + 4
     assert all(1 <= len(item.encode()) <= 64 for item in data)
-    assert texts.parse_reason(f"rr:not_zone:{longest.id}") == (Reason.NOT_ZONE, longest.id)
-    assert texts.parse_id(f"cs+:{suggestion.id}", texts.APPROVE_SUGGESTION) == suggestion.id
-    assert texts.parse_id(f"cr-:{report.id}", texts.DISMISS_REPORT) == report.id
+    assert callbacks.parse_reason(f"rr:not_zone:{longest.id}") == (Reason.NOT_ZONE, longest.id)
+    assert callbacks.parse_id(f"cs+:{suggestion.id}", callbacks.APPROVE_SUGGESTION) == suggestion.id
+    assert callbacks.parse_id(f"cr-:{report.id}", callbacks.DISMISS_REPORT) == report.id
 
 
 @pytest.mark.parametrize(
     "data", ["rr:", "rr:closed:", "rr:bogus:bpt-hq", "rr:closed:" + "z" * 49, "xx:closed:a", None]
 )
 def test_forged_reason_data_is_refused(data):
-    assert texts.parse_reason(data) is None
+    assert callbacks.parse_reason(data) is None
 
 
 @pytest.mark.parametrize("data", ["cs+:", "cs+:abc", "cs+:-1", "cs+:1 ", "cs+:" + "9" * 13, None])
 def test_forged_ids_are_refused(data):
-    assert texts.parse_id(data, texts.APPROVE_SUGGESTION) is None
+    assert callbacks.parse_id(data, callbacks.APPROVE_SUGGESTION) is None
 
 
 async def test_review_texts_escape_what_users_typed(desk):

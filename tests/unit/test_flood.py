@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 from bot.domain.flood import FloodGate, Verdict
+from tests.clock import Clock
 
-
-class Clock:
-    """A monotonic clock moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+START_S = 1000.0  # monotonic seconds
 
 
 def test_within_the_limit_everything_passes() -> None:
-    gate = FloodGate(limit=3, window_s=60, clock=Clock())
+    gate = FloodGate(limit=3, window_s=60, clock=Clock(START_S))
     assert [gate.check(1) for _ in range(3)] == [Verdict.ALLOW] * 3
 
 
 def test_over_the_limit_one_warning_then_silence() -> None:
-    gate = FloodGate(limit=3, window_s=60, clock=Clock())
+    gate = FloodGate(limit=3, window_s=60, clock=Clock(START_S))
     verdicts = [gate.check(1) for _ in range(6)]
     assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
 
 
 def test_users_are_counted_apart() -> None:
-    gate = FloodGate(limit=2, window_s=60, clock=Clock())
+    gate = FloodGate(limit=2, window_s=60, clock=Clock(START_S))
     for _ in range(5):
         gate.check(1)
     assert gate.check(2) is Verdict.ALLOW
 
 
 def test_the_window_slides() -> None:
-    clock = Clock()
+    clock = Clock(START_S)
     gate = FloodGate(limit=2, window_s=60, clock=clock)
     gate.check(1)
     clock.now += 30
@@ -46,24 +39,24 @@ def test_the_window_slides() -> None:
 
 
 def test_dropped_requests_do_not_extend_the_wait() -> None:
-    clock = Clock()
+    clock = Clock(START_S)
     gate = FloodGate(limit=1, window_s=10, clock=clock)
     gate.check(1)
     for _ in range(50):
         clock.now += 0.1
         gate.check(1)
-    clock.now = 1010.0
+    clock.now = START_S + 10
     assert gate.check(1) is Verdict.ALLOW
 
 
 def test_zero_disables_the_limit() -> None:
-    gate = FloodGate(limit=0, window_s=60, clock=Clock())
+    gate = FloodGate(limit=0, window_s=60, clock=Clock(START_S))
     assert {gate.check(1) for _ in range(1000)} == {Verdict.ALLOW}
     assert gate.tracked_users() == 0
 
 
 def test_idle_users_are_forgotten() -> None:
-    clock = Clock()
+    clock = Clock(START_S)
     gate = FloodGate(limit=5, window_s=60, clock=clock)
     for user_id in range(2000):
         gate.check(user_id)

@@ -26,21 +26,13 @@ from bot.usecases.finder import Origin, OriginKind, SafeZoneFinder
 from storage.db import open_database
 from storage.osm_cache import OsmStationCache
 from storage.zones import ZoneRepository
+from tests.clock import Clock
 from tests.fakes.overpass import FakeOverpass, police_node, police_way
 
+NOW_S = 1_800_000_000.0  # Unix time, for the station cache
 LEEDS = Point(53.7997, -1.5492)
 MILLGARTH = police_node(11, 53.8008, -1.5360, name="Millgarth Police Station")
 ELLAND_ROAD = police_way(22, 53.7790, -1.5730, name="Elland Road Police Station")
-
-
-class Clock:
-    """A settable Unix-time clock."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class ScriptedSource:
@@ -90,7 +82,7 @@ def live_zones(source, cache, clock=None, **kwargs) -> LiveZones:
         cache,
         radius_m=kwargs.pop("radius_m", 50_000.0),
         timeout_s=kwargs.pop("timeout_s", 1.0),
-        clock=clock or Clock(),
+        clock=clock or Clock(NOW_S),
         **kwargs,
     )
 
@@ -129,7 +121,7 @@ async def test_a_fresh_area_is_answered_from_the_cache(cache):
 
 
 async def test_an_expired_area_is_asked_again(cache):
-    clock = Clock()
+    clock = Clock(NOW_S)
     source = ScriptedSource([station(1, 53.80, -1.54)], [station(2, 53.80, -1.55)])
     live = live_zones(source, cache, clock)
     await live.stations_near(LEEDS)
@@ -142,7 +134,7 @@ async def test_an_expired_area_is_asked_again(cache):
 
 
 async def test_an_expired_area_still_answers_when_the_server_fails(cache):
-    clock = Clock()
+    clock = Clock(NOW_S)
     source = ScriptedSource([station(1, 53.80, -1.54)], OverpassUnavailable("HTTP 504"))
     live = live_zones(source, cache, clock)
     await live.stations_near(LEEDS)
@@ -161,7 +153,7 @@ async def test_an_empty_answer_is_cached_too(cache):
 
 
 async def test_old_areas_are_purged_and_stations_are_found_by_id(cache):
-    clock = Clock()
+    clock = Clock(NOW_S)
     live = live_zones(ScriptedSource([station(7, 53.80, -1.54)]), cache, clock)
     await live.stations_near(LEEDS)
     assert (await live.station("osm-node-7")).name == "Station"
@@ -259,7 +251,7 @@ def test_a_cancelled_trial_frees_the_half_open_breaker():
 
 
 async def test_an_open_breaker_stops_calling_and_answers_from_the_cache(cache):
-    clock = Clock()
+    clock = Clock(NOW_S)
     breaker = CircuitBreaker(failures=2, cooldown_s=300, clock=clock)
     source = ScriptedSource(OverpassUnavailable("HTTP 429"))
     live = live_zones(source, cache, clock, breaker=breaker)

@@ -20,10 +20,11 @@ from bot.domain.meetups import (
 from bot.domain.zones import Zone, ZoneKind
 from bot.i18n import Catalogs
 from bot.texts.meetups import reminder_message
-from bot.texts.presenter import Reply
+from bot.texts.reply import Reply
 from bot.usecases.reminders import RecipientGone, ReminderService, SendFailed
 from storage.db import open_database
 from storage.meetups import MeetupRepository
+from tests.clock import Clock
 
 LEADS = (timedelta(minutes=60), timedelta(minutes=15))
 START = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
@@ -48,17 +49,6 @@ KINGSTON = Zone(
     region="ON",
     country="CA",
 )
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @dataclass
