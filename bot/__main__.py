@@ -127,6 +127,13 @@ def _fail(message: str, status: int) -> int:
     return status
 
 
+def _help_lines() -> list[str]:
+    """The bot's /help lines, from its command table (which brings in Telegram's glue)."""
+    from handlers.commands import help_lines
+
+    return help_lines()
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the command; its exit status."""
     if args.command == "nearest":
@@ -139,11 +146,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "export":
         return asyncio.run(export_file(settings, args.file, sys.stdout, sys.stderr))
     if args.command == "chat":
-        asyncio.run(chat(settings, args.lang))
+        asyncio.run(chat(settings, args.lang, _help_lines()))
         return 0
     if not settings.token:
         print(NO_TOKEN_HELP, file=sys.stderr, flush=True)
-        asyncio.run(chat(settings, args.lang))
+        asyncio.run(chat(settings, args.lang, _help_lines()))
         return 0
     return run_bot(settings)
 

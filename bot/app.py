@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.config import Settings
-from bot.context import BotData, SafeMeetApp, SafeMeetContext
+from bot.context import BotData, SafeMeetApp, SafeMeetContext, UserData
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogs
 from bot.logs import protect
 from bot.ptb.commands import descriptions, menu
@@ -22,7 +22,7 @@ from bot.ptb.request import AiohttpRequest
 from bot.ptb.retry import RetryingRateLimiter
 from bot.ptb.update_processor import PerChatUpdateProcessor
 from bot.services import open_services
-from handlers import register
+from handlers import COMMANDS, register
 
 log = logging.getLogger(__name__)
 PURGE_INTERVAL_S = 3600.0
@@ -61,24 +61,19 @@ class BootstrapFailureFilter(logging.Filter):
 BOOTSTRAP_FILTER = BootstrapFailureFilter()
 
 
-async def sync_commands(application: SafeMeetApp) -> None:
+async def sync_commands(bot: Bot, catalogs: Catalogs) -> None:
     """Set the localized command menu, only where Telegram's copy differs."""
-    services = application.bot_data.services
-    assert services is not None
     for language in LANGUAGES:
-        wanted = tuple(BotCommand(c, d) for c, d in menu(services.catalogs.get(language)))
+        wanted = tuple(BotCommand(c, d) for c, d in menu(catalogs.get(language), COMMANDS))
         code = None if language == DEFAULT_LANGUAGE else language
-        if tuple(await application.bot.get_my_commands(language_code=code)) != wanted:
-            await application.bot.set_my_commands(wanted, language_code=code)
+        if tuple(await bot.get_my_commands(language_code=code)) != wanted:
+            await bot.set_my_commands(wanted, language_code=code)
 
 
-async def sync_descriptions(application: SafeMeetApp) -> None:
+async def sync_descriptions(bot: Bot, catalogs: Catalogs) -> None:
     """Set the localized description and short description, only where Telegram's differ."""
-    services = application.bot_data.services
-    assert services is not None
-    bot = application.bot
     for language in LANGUAGES:
-        description, short = descriptions(services.catalogs.get(language))
+        description, short = descriptions(catalogs.get(language))
         code = None if language == DEFAULT_LANGUAGE else language
         if (await bot.get_my_description(language_code=code)).description != description:
             await bot.set_my_description(description, language_code=code)
@@ -95,8 +90,8 @@ async def settle_in(context: SafeMeetContext) -> None:
     """
     await context.services.postal.warm_up()
     try:
-        await sync_commands(context.application)
-        await sync_descriptions(context.application)
+        await sync_commands(context.bot, context.services.catalogs)
+        await sync_descriptions(context.bot, context.services.catalogs)
     except TelegramError as exc:
         log.warning("could not set the command menu or descriptions: %s", exc)
 
@@ -138,7 +133,9 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-class SafeMeetApplication(Application[ExtBot[None], SafeMeetContext, dict, dict, BotData, None]):
+class SafeMeetApplication(
+    Application[ExtBot[None], SafeMeetContext, UserData, dict, BotData, None]
+):
     """PTB's Application, stopping within a bounded time (see PerChatUpdateProcessor), and
     failing to start cleanly: one StartupError line, no HTTP session left open."""
 
@@ -204,7 +201,7 @@ def build_application(
 
     # Throttles every call, waits out 429s, retries 5xx and network faults (bounded).
     rate_limiter = RetryingRateLimiter(overall_max_rate=settings.max_send_rate, max_retries=3)
-    application: SafeMeetApp = (
+    builder = (
         Application.builder()
         .application_class(SafeMeetApplication)
         .token(settings.token)
@@ -213,7 +210,9 @@ def build_application(
         # aiohttp instead of PTB's default httpx: the same contract at about half the CPU.
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(pool_size=1))
-        .context_types(ContextTypes(context=SafeMeetContext, bot_data=BotData))
+        .context_types(
+            ContextTypes(context=SafeMeetContext, bot_data=BotData, user_data=UserData)
+        )
         .rate_limiter(rate_limiter)
         # Chats side by side, each chat's updates in order (1: one update at a time).
         .concurrent_updates(
@@ -223,8 +222,9 @@ def build_application(
         )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    # The builder's generics cannot express the subclass set with application_class().
+    application = cast(SafeMeetApplication, builder.build())
     application.settings = settings
     register(application)
     return application

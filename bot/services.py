@@ -15,12 +15,13 @@ from bot.domain.faults import StorageFault
 from bot.domain.flood import FloodGate
 from bot.domain.meetups import Meetup, MeetupPlanner, Reminder
 from bot.domain.search import start_radius_for
-from bot.domain.zones import Zone, bundled_zones
+from bot.domain.zones import bundled_zones
 from bot.i18n import Catalogs, Translator, resolve_language
 from bot.sources.geocoding import PlaceGeocoder
 from bot.sources.live_zones import LiveZones
 from bot.sources.overpass import OverpassClient
 from bot.sources.postal import PostalDirectory
+from bot.usecases.account import Accounts
 from bot.usecases.finder import SafeZoneFinder
 from bot.usecases.reminders import Outbox, ReminderService, Scheduler, SendFailed
 from storage.community import ReportRepository, SuggestionRepository
@@ -73,6 +74,7 @@ class Services:
     catalogs: Catalogs
     community: CommunityDesk
     flood: FloodGate
+    accounts: Accounts
     live: LiveZones | None = None
 
     async def translator(self, user_id: int | None, language_code: str | None) -> Translator:
@@ -80,32 +82,10 @@ class Services:
         stored = await self.users.language(user_id) if user_id is not None else None
         return self.catalogs.get(resolve_language(stored, language_code))
 
-    async def zone(self, zone_id: str) -> Zone | None:
-        """A zone by id: a curated one, else a cached live OpenStreetMap station."""
-        zone = await self.zones.get(zone_id)
-        if zone is None and self.live is not None:
-            zone = await self.live.station(zone_id)
-        return zone
-
     @staticmethod
     def storage_fault(error: BaseException | None) -> StorageFault | None:
         """The database fault behind an error (busy, full, ...), None when it is no such fault."""
         return classify(error)
-
-    async def last_country(self, user_id: int) -> str:
-        """The country of the user's last search (from its zones: no position is kept), or ''."""
-        zone_ids = await self.searches.recall(user_id)
-        zone = await self.zone(zone_ids[0]) if zone_ids else None
-        return zone.country if zone is not None else ""
-
-    async def forget_user(self, user_id: int) -> None:
-        """Delete everything stored about a user, all or nothing, and stop their reminders."""
-        async with write_transaction(self.db):
-            reminder_ids = await self.meetups.forget_user(user_id)
-            await self.searches.forget(user_id)
-            await self.community.forget(user_id)
-            await self.users.forget(user_id)
-        self.reminders.unschedule(reminder_ids)
 
     async def close(self) -> None:
         """Close the geocoder's and Overpass's HTTP sessions and the database connections."""
@@ -174,11 +154,13 @@ async def _build_on_zones(
         clock=lambda: clock().timestamp(),
         closed_zones=zones.hidden_zones,
     )
+    searches = LastSearchRepository(db, clock)
     finder = SafeZoneFinder(
         zones,
         postal,
         geocoder,
         live=live,
+        searches=searches,
         results=settings.results,
         nearby_km=settings.nearby_km,
         reach_km=settings.reach_km,
@@ -199,6 +181,11 @@ async def _build_on_zones(
         lookups=(live.station,),  # a live OpenStreetMap station can be reported too
         clock=clock,
     )
+    users = UserRepository(db, clock=clock)
+    # /forget: meetups first (their reminders), the language last, all in one transaction.
+    accounts = Accounts(
+        users, meetups, (searches, community), reminders, lambda: write_transaction(db)
+    )
     log.info("database %s ready with %d zones", settings.db_path, zone_count)
     await live.start()  # last: nothing after these can fail and leave a session open
     await geocoder.start()
@@ -206,8 +193,8 @@ async def _build_on_zones(
         settings,
         db,
         zones,
-        UserRepository(db, clock=clock),
-        LastSearchRepository(db, clock),
+        users,
+        searches,
         meetups,
         geocoder,
         postal,
@@ -217,5 +204,6 @@ async def _build_on_zones(
         catalogs,
         community=community,
         flood=FloodGate(limit=settings.flood_limit),
+        accounts=accounts,
         live=live,
     )

@@ -21,33 +21,24 @@ from bot.texts.callbacks import (
     LANGUAGE_CALLBACK_PREFIX,
 )
 from handlers import (
-    community,
     fallback,
     flood,
     language,
-    meetup,
-    meetups,
+    my_meetups,
     nearest,
+    plan_meetup,
     privacy,
-    start,
-    tips,
+    report,
+    review,
+    suggest,
 )
+from handlers.commands import COMMANDS
 from handlers.errors import on_error
+
+__all__ = ["COMMANDS", "register"]
 
 PRIVATE = filters.ChatType.PRIVATE
 NEW_MESSAGE = filters.UpdateType.MESSAGE
-# Commands, with their one-line descriptions for Telegram's menu (see bot/ptb/commands.py).
-COMMANDS = {
-    "start": start.start,
-    "help": start.help_command,
-    "nearest": nearest.nearest_command,
-    "tips": tips.tips,
-    "language": language.language_menu,
-    "privacy": privacy.privacy,
-    "forget": privacy.forget,
-    "meetups": meetups.list_meetups,
-    "review": community.review_command,  # reviewers only; not in the menu
-}
 
 
 def register(application: SafeMeetApp) -> None:
@@ -58,13 +49,14 @@ def register(application: SafeMeetApp) -> None:
     # Conversations first: while one is active, its typed text and locations are its own.
     # Community flows (report note, /suggest) before the meetup ones: any other command ends
     # them and is handled afresh, so they never hold on to what another flow needs.
-    for conversation in community.conversations():
-        application.add_handler(conversation)
-    for conversation in meetup.conversations():
-        application.add_handler(conversation)
-    for name, callback in COMMANDS.items():
-        # CommandHandler also accepts /cmd@OurBot in groups and ignores /cmd@OtherBot.
-        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGE))
+    for flows in (report, suggest, plan_meetup, my_meetups):
+        for conversation in flows.conversations():
+            application.add_handler(conversation)
+    for command in COMMANDS:
+        if command.callback is not None:  # the others are a conversation's (above)
+            # CommandHandler also accepts /cmd@OurBot in groups and ignores /cmd@OtherBot.
+            handler = CommandHandler(command.name, command.callback, filters=NEW_MESSAGE)
+            application.add_handler(handler)
     # Locations before text: a venue message carries a location too. Edits of a live location
     # arrive as edited messages and are deliberately not matched: one answer per share.
     application.add_handler(MessageHandler(filters.LOCATION & NEW_MESSAGE, nearest.location))
@@ -80,22 +72,20 @@ def register(application: SafeMeetApp) -> None:
     # "Which 75001?" and "did you mean 41.18, -73.19?" buttons: search the picked reading.
     application.add_handler(CallbackQueryHandler(nearest.alternative_pressed, ALTERNATIVE_PATTERN))
     for prefix, callback in (
-        (callbacks.CANCEL, meetups.cancel_pressed),
-        (callbacks.SHARE, meetups.share_pressed),
-        (callbacks.CHECKIN_OK, meetups.checkin_pressed),
-        (callbacks.CHECKIN_BAD, meetups.checkin_pressed),
+        (callbacks.CANCEL, my_meetups.cancel_pressed),
+        (callbacks.SHARE, my_meetups.share_pressed),
+        (callbacks.CHECKIN_OK, my_meetups.checkin_pressed),
+        (callbacks.CHECKIN_BAD, my_meetups.checkin_pressed),
     ):
         application.add_handler(CallbackQueryHandler(callback, pattern=f"^{re.escape(prefix)}"))
     # Community: "Report a problem" on a zone card, and the reviewers' decision buttons (the
     # handler refuses anyone not in SAFEMEET_ADMIN_IDS, whatever the data says).
     application.add_handler(
-        CallbackQueryHandler(
-            community.report_pressed, pattern=f"^{re.escape(callbacks.REPORT)}"
-        )
+        CallbackQueryHandler(report.report_pressed, pattern=f"^{re.escape(callbacks.REPORT)}")
     )
     decisions = "|".join(re.escape(prefix) for prefix in callbacks.ADMIN_PREFIXES)
     application.add_handler(
-        CallbackQueryHandler(community.decision_pressed, pattern=f"^({decisions})")
+        CallbackQueryHandler(review.decision_pressed, pattern=f"^({decisions})")
     )
     # Last: anything else in a private chat (stickers, photos, unknown commands, edits of
     # non-text messages are ignored) and any button we do not recognise.

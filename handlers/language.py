@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import SafeMeetContext
-from bot.i18n import LANGUAGES
 from bot.ptb.render import answer, translator_for
 from bot.texts.account import language_menu_reply, language_set_reply
 from bot.texts.callbacks import LANGUAGE_CALLBACK_PREFIX
@@ -24,11 +23,10 @@ async def choose_language(update: Update, context: SafeMeetContext) -> None:
     if query is None:
         return
     code = (query.data or "").removeprefix(LANGUAGE_CALLBACK_PREFIX)
-    if code not in LANGUAGES:
+    if not await context.services.accounts.choose_language(query.from_user.id, code):
         tr = await translator_for(update, context)
         await query.answer(stale_button_text(tr), show_alert=False)
         return
-    await context.services.users.set_language(query.from_user.id, code)
     tr = context.services.catalogs.get(code)
     confirmation = language_set_reply(tr)
     await query.answer(confirmation)

@@ -19,21 +19,17 @@ async def _reply_with(
     finder = context.services.finder
     reply = nearest_reply(result, tr, finder.nearby_km, finder.reach_km)
     await answer(update, context, reply)
-    if update.effective_user is not None:
-        # Zone ids only (never the user's position): /meetup offers them as choices. With
-        # none within reach, an earlier search's zones must not be planned from here either.
-        await context.services.searches.remember(
-            update.effective_user.id, [match.zone.id for match in result.matches]
-        )
+    if update.effective_user is not None:  # /meetup offers these zones as choices
+        await finder.remember(update.effective_user.id, result)
 
 
 async def _search_text(update: Update, context: SafeMeetContext, text: str) -> None:
     tr = await translator_for(update, context)
-    user = update.effective_user
+    user, finder = update.effective_user, context.services.finder
     # A code several countries use is read first as the country the user last searched in.
-    hint = await context.services.last_country(user.id) if user is not None else ""
+    hint = await finder.country_hint(user.id) if user is not None else ""
     try:
-        result = await context.services.finder.near_text(text, tr.language, hint)
+        result = await finder.near_text(text, tr.language, hint)
     except QueryError as error:
         await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         return

@@ -36,7 +36,7 @@ async def forget_pressed(update: Update, context: SafeMeetContext) -> None:
         return
     confirmed, user_id = parsed
     if confirmed:
-        await context.services.forget_user(user_id)
+        await context.services.accounts.forget(user_id)
         tr = await translator_for(update, context)  # the stored language is gone too
     await query.answer()
     reply = forget_reply(tr) if confirmed else forget_kept_reply(tr)

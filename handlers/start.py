@@ -1,4 +1,4 @@
-"""/start and /help."""
+"""/start: the welcome."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import SafeMeetContext
 from bot.ptb.render import answer, translator_for
 from bot.texts.reply import Reply
-from bot.texts.welcome import help_reply, start_reply
+from bot.texts.welcome import start_reply
 
 
 async def start(update: Update, context: SafeMeetContext) -> None:
@@ -18,8 +18,3 @@ async def start(update: Update, context: SafeMeetContext) -> None:
     if update.effective_chat and update.effective_chat.type != "private":
         reply = Reply(reply.text)  # request_location buttons work in private chats only
     await answer(update, context, reply)
-
-
-async def help_command(update: Update, context: SafeMeetContext) -> None:
-    """List the commands and what the bot understands."""
-    await answer(update, context, help_reply(await translator_for(update, context)))

@@ -36,8 +36,10 @@ class OsmStationCache:
 
     async def area(self, area: str) -> CachedArea | None:
         """The stations cached for an area, however old; None if it was never fetched."""
-        rows = await self._db.execute_fetchall(
-            "SELECT fetched_at FROM osm_areas WHERE area = ?", (area,)
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT fetched_at FROM osm_areas WHERE area = ?", (area,)
+            )
         )
         if not rows:
             return None
@@ -59,11 +61,13 @@ class OsmStationCache:
 
     async def station(self, zone_id: str) -> Zone | None:
         """The most recently fetched copy of a station, by its id (``osm-node-123``)."""
-        rows = await self._db.execute_fetchall(
-            f"SELECT {qualified_columns('s')} "
-            "FROM osm_stations AS s JOIN osm_areas AS a ON a.area = s.area "
-            "WHERE s.id = ? ORDER BY a.fetched_at DESC LIMIT 1",
-            (zone_id,),
+        rows = list(
+            await self._db.execute_fetchall(
+                f"SELECT {qualified_columns('s')} "
+                "FROM osm_stations AS s JOIN osm_areas AS a ON a.area = s.area "
+                "WHERE s.id = ? ORDER BY a.fetched_at DESC LIMIT 1",
+                (zone_id,),
+            )
         )
         return zone_from_row(rows[0]) if rows else None
 

@@ -125,7 +125,7 @@ class ZoneRepository:
         if trigger is None:
             await self._db.executemany(_INSERT, rows)
             return
-        last = await self._db.execute_fetchall("SELECT coalesce(max(rowid), 0) FROM zones")
+        last = list(await self._db.execute_fetchall("SELECT coalesce(max(rowid), 0) FROM zones"))
         await self._db.execute(f"DROP TRIGGER {_RTREE_INSERT_TRIGGER}")
         await self._db.executemany(_INSERT, rows)
         await self._db.execute(_RTREE_FROM_ZONES, (last[0][0],))
@@ -133,9 +133,11 @@ class ZoneRepository:
 
     async def _insert_trigger_sql(self) -> str | None:
         """The SQL that created the R*Tree insert trigger, None if there is none."""
-        rows = await self._db.execute_fetchall(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (_RTREE_INSERT_TRIGGER,),
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (_RTREE_INSERT_TRIGGER,),
+            )
         )
         return rows[0][0] if rows else None
 

@@ -14,6 +14,7 @@ import pytest
 from bot.cli.chat import LocalChat
 from bot.config import Settings
 from bot.services import open_services
+from handlers.commands import help_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,7 +48,7 @@ async def session(tmp_path: Path) -> AsyncIterator[LocalChat]:
     )
     services = await open_services(settings)
     try:
-        yield LocalChat(services, "en")
+        yield LocalChat(services, "en", help_lines())
     finally:
         await services.close()
 

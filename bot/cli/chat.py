@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import unescape
 from typing import TextIO
@@ -76,7 +76,6 @@ def _user_name() -> str:
 
 _SIMPLE_COMMANDS: dict[str, Callable[[Translator], Reply]] = {
     "start": lambda tr: start_reply(tr, _user_name()),
-    "help": help_reply,
     "tips": tips_reply,
     "privacy": privacy_reply,
 }
@@ -89,6 +88,7 @@ class LocalChat:
 
     services: Services
     language: str
+    help_lines: Sequence[str]  # the bot's /help lines (handlers.commands), from the wiring
 
     @property
     def tr(self) -> Translator:
@@ -110,6 +110,8 @@ class LocalChat:
             return as_plain_text(ask_location_reply(self.tr, private=False))
         if name == "language":
             return self._language(argument)
+        if name == "help":
+            return as_plain_text(help_reply(self.tr, self.help_lines))
         if name in _SIMPLE_COMMANDS:
             return as_plain_text(_SIMPLE_COMMANDS[name](self.tr))
         if name in TELEGRAM_ONLY:
@@ -139,11 +141,15 @@ async def nearest_once(settings: Settings, query: str, language: str, out: TextI
 
 
 async def chat(
-    settings: Settings, language: str, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    settings: Settings,
+    language: str,
+    help_lines: Sequence[str],
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
 ) -> None:
     """Read lines (until EOF or 'quit') and print the answers: searches and commands."""
     services = await open_services(settings)
-    session = LocalChat(services, resolve_language(language, None))
+    session = LocalChat(services, resolve_language(language, None), help_lines)
     try:
         if stdin.isatty():
             print(PROMPT, file=out)

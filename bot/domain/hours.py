@@ -16,7 +16,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, State, UnknownCountryError, validate
+from opening_hours import (  # type: ignore[attr-defined]  # the stub lacks UnknownCountryError
+    OpeningHours,
+    State,
+    UnknownCountryError,
+    validate,
+)
 
 from bot.domain.countries import countries_at
 from bot.domain.geo import Point

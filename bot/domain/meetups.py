@@ -219,10 +219,15 @@ class MeetupPlanner:
         meetup = await self._store.create(draft, reminder_plan(draft.starts_at, now, self._leads))
         return meetup, await self._store.reminders_of(meetup.id)
 
-    async def owned(self, user_id: int, meetup_id: int) -> Meetup:
-        """The user's own planned meetup; anyone else's, or a stale id, is NOT_FOUND."""
+    async def owned(self, user_id: int, meetup_id: int, *, cancelled_too: bool = False) -> Meetup:
+        """The user's own planned meetup; anyone else's, or a stale id, is NOT_FOUND.
+
+        ``cancelled_too``: a cancelled one counts as well (a check-in answered afterwards).
+        """
         meetup = await self._store.get(meetup_id)
-        if meetup is None or meetup.user_id != user_id or meetup.status != MeetupStatus.PLANNED:
+        if meetup is None or meetup.user_id != user_id:
+            raise PlanError(PlanProblem.NOT_FOUND)
+        if meetup.status != MeetupStatus.PLANNED and not cancelled_too:
             raise PlanError(PlanProblem.NOT_FOUND)
         return meetup
 

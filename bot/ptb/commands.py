@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Update
+
+from bot.context import SafeMeetContext
 from bot.i18n import N_, Translator
 
-# (command, untranslated description), in menu order.
-MENU: tuple[tuple[str, str], ...] = (
-    ("nearest", N_("Nearest police safe exchange zones")),
-    ("meetup", N_("Plan a meetup with reminders")),
-    ("meetups", N_("Your upcoming meetups")),
-    # /review is for the reviewers only (SAFEMEET_ADMIN_IDS), so it stays out of the menu.
-    ("suggest", N_("Suggest a new safe zone")),
-    ("tips", N_("How to meet a stranger safely")),
-    ("language", N_("Choose your language")),
-    ("privacy", N_("What I store about you")),
-    ("forget", N_("Delete everything I store about you")),
-    ("help", N_("What I can do")),
-)
+CommandCallback = Callable[[Update, SafeMeetContext], Coroutine[Any, Any, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command users can send: what answers it, and its lines in the menu and in /help.
+
+    ``callback`` None: a conversation answers it (its entry point, or its way out).
+    ``menu``: the untranslated one-line description in Telegram's menu; "" keeps it out.
+    ``help``: the untranslated lines /help gives it, none to leave it out.
+    """
+
+    name: str
+    callback: CommandCallback | None
+    menu: str = ""
+    help: tuple[str, ...] = ()
+
 
 # Shown in an empty chat ("What can this bot do?"); Telegram allows 512 characters.
 DESCRIPTION = N_(
@@ -32,9 +43,9 @@ DESCRIPTION_LIMIT = 512
 SHORT_DESCRIPTION_LIMIT = 120
 
 
-def menu(tr: Translator) -> list[tuple[str, str]]:
-    """(command, description) pairs in the translator's language."""
-    return [(command, tr._(description)) for command, description in MENU]
+def menu(tr: Translator, commands: Iterable[Command]) -> list[tuple[str, str]]:
+    """(command, description) pairs of the menu's commands, in the translator's language."""
+    return [(command.name, tr._(command.menu)) for command in commands if command.menu]
 
 
 def descriptions(tr: Translator) -> tuple[str, str]:

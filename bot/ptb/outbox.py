@@ -102,6 +102,7 @@ class JobQueueScheduler:
 
     async def _fire(self, context: SafeMeetContext) -> None:
         """Forget the finished job, then fire its reminder."""
-        if context.job is not None and self._jobs.get(context.job.data) is context.job:
-            del self._jobs[context.job.data]
+        job = context.job
+        if job is not None and isinstance(job.data, int) and self._jobs.get(job.data) is job:
+            del self._jobs[job.data]
         await fire_reminder(context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from bot.domain.guidance import ALL_TIPS
@@ -28,24 +29,13 @@ def start_reply(tr: Translator, first_name: str) -> Reply:
     return Reply(text, location_button=tr._("📍 Share my location"))
 
 
-def help_reply(tr: Translator) -> Reply:
-    """The list of commands and inputs."""
+def help_reply(tr: Translator, command_lines: Iterable[str]) -> Reply:
+    """The list of commands (their untranslated /help lines, in order) and inputs."""
     text = "\n".join(
         [
             "<b>" + tr._("SafeMeet: safe places to meet strangers") + "</b>",
             "",
-            tr._("/nearest 06604: the nearest safe zones to a postal code or a place"),
-            tr._("/nearest: share your location with a button"),
-            tr._("/meetup: plan a meetup; I remind you before it and check in after"),
-            tr._("/meetup in 2 hours: plan it at the nearest zone of your last search"),
-            tr._("/meetups: your upcoming meetups, to cancel or change them"),
-            tr._("/suggest: suggest a new safe zone; “Report a problem” on a map pin flags one"),
-            tr._("/tips: how to meet a stranger safely"),
-            tr._("/language: choose your language"),
-            tr._("/privacy: what I store about you"),
-            tr._("/forget: delete everything I store about you"),
-            tr._("/cancel: stop planning a meetup"),
-            tr._("/help: this message"),
+            *(tr._(line) for line in command_lines),
             "",
             understood_inputs(tr),
             "",

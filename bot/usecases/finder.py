@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from bot.domain.countries import country_at
 from bot.domain.geo import InvalidCoordinates, Point
@@ -15,6 +16,7 @@ from bot.domain.guidance import is_dark
 from bot.domain.hours import HoursStatus, zone_hours
 from bot.domain.ranking import open_first
 from bot.domain.search import START_RADIUS_M, ZoneMatch, ZoneSource, nearest_zones
+from bot.domain.zones import Zone
 from bot.sources.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
 from bot.sources.live_zones import LiveZones, merge_matches
 from bot.sources.postal import (
@@ -49,6 +51,26 @@ class Problem(StrEnum):
     GEOCODER_DOWN = "geocoder_down"
     GEOCODER_BUSY = "geocoder_busy"
     SWAPPED_COORDINATES = "swapped_coordinates"  # off land as typed, on land swapped
+
+
+class ZoneShelf(ZoneSource, Protocol):
+    """The zone source, which also finds one zone by its id (storage.zones.ZoneRepository)."""
+
+    async def get(self, zone_id: str) -> Zone | None:
+        """A visible zone by id, or None."""
+        ...
+
+
+class LastSearchStore(Protocol):
+    """Where each user's last search is kept, as zone ids only (storage.searches)."""
+
+    async def remember(self, user_id: int, zone_ids: list[str]) -> None:
+        """Replace the user's last search."""
+        ...
+
+    async def recall(self, user_id: int) -> list[str]:
+        """Zone ids of the user's last (recent) search, nearest first; [] if none."""
+        ...
 
 
 class QueryError(Exception):
@@ -136,11 +158,12 @@ class SafeZoneFinder:
 
     def __init__(
         self,
-        zones: ZoneSource,
+        zones: ZoneShelf,
         postal: PostalDirectory,
         geocoder: PlaceGeocoder | None,
         *,
         live: LiveZones | None = None,
+        searches: LastSearchStore | None = None,
         results: int = 3,
         nearby_km: float = 50.0,
         reach_km: float = DEFAULT_REACH_KM,
@@ -151,6 +174,7 @@ class SafeZoneFinder:
         self._postal = postal
         self._geocoder = geocoder
         self._live = live
+        self._searches = searches
         self._results = results
         self._nearby_m = nearby_km * 1000.0
         self._reach_m = max(reach_km, nearby_km) * 1000.0
@@ -166,6 +190,43 @@ class SafeZoneFinder:
     def reach_km(self) -> float:
         """Beyond this distance a zone is never offered as a place to meet."""
         return self._reach_m / 1000.0
+
+    async def zone(self, zone_id: str) -> Zone | None:
+        """A zone by id: a curated one, else a cached live OpenStreetMap station."""
+        zone = await self._zones.get(zone_id)
+        if zone is None and self._live is not None:
+            zone = await self._live.station(zone_id)
+        return zone
+
+    async def remember(self, user_id: int, answer: NearestAnswer) -> None:
+        """Keep the answer's zone ids (never the position) as the user's last search.
+
+        /meetup offers them as places; an answer with none within reach leaves none, so an
+        earlier search's zones cannot be planned from a place they are not near.
+        """
+        if self._searches is not None:
+            await self._searches.remember(user_id, [match.zone.id for match in answer.matches])
+
+    async def _recall(self, user_id: int) -> list[str]:
+        return await self._searches.recall(user_id) if self._searches is not None else []
+
+    async def offered(self, user_id: int, zone_id: str) -> bool:
+        """True when the user's last search offered this zone (so it is within their reach)."""
+        return zone_id in await self._recall(user_id)
+
+    async def last_zones(self, user_id: int) -> list[Zone]:
+        """The zones of the user's last search that are still known, nearest first."""
+        zones = [await self.zone(zone_id) for zone_id in await self._recall(user_id)]
+        return [zone for zone in zones if zone is not None]
+
+    async def country_hint(self, user_id: int) -> str:
+        """The country of the user's last search (from its nearest zone), or ''.
+
+        A postal code several countries use is read first as that country's.
+        """
+        zone_ids = await self._recall(user_id)
+        zone = await self.zone(zone_ids[0]) if zone_ids else None
+        return zone.country if zone is not None else ""
 
     async def near(self, origin: Origin) -> NearestAnswer:
         """The nearest zones to a known position."""

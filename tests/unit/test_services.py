@@ -60,10 +60,10 @@ async def test_forgetting_a_user_is_all_or_nothing(tmp_path, monkeypatch):
 
         monkeypatch.setattr(services.users, "forget", disk_fails)  # the last step fails
         with pytest.raises(sqlite3.OperationalError):
-            await services.forget_user(7)
+            await services.accounts.forget(7)
         assert await services.searches.recall(7) == ["bpt-hq"]  # the earlier steps undone
         monkeypatch.undo()
-        await services.forget_user(7)
+        await services.accounts.forget(7)
         assert await services.searches.recall(7) == []
         assert await services.users.language(7) is None
     finally:

@@ -1,9 +1,6 @@
-"""/meetup: plan a meetup (guided flow or one line) and change a meetup's time."""
+"""/meetup: plan a meetup, in a guided flow or in one line."""
 
 from __future__ import annotations
-
-import warnings
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
@@ -13,11 +10,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
-from bot.context import SafeMeetContext
+from bot.context import MeetupDraft, SafeMeetContext
 from bot.domain.localtime import after_sunset, timezone_at
-from bot.domain.meetups import Meetup, PlanError, PlanProblem, Reminder
+from bot.domain.meetups import Meetup, PlanError, Reminder
 from bot.domain.when import Moment, WhenError, parse_when, quick_choices
 from bot.domain.zones import Zone
 from bot.i18n import Translator
@@ -29,45 +25,27 @@ from bot.texts.common import stale_button_text
 from bot.texts.nearest import nearest_reply, problem_reply
 from bot.texts.reply import Reply
 from bot.usecases.finder import MAX_QUERY_CHARS, QueryError
+from handlers.flows import flow, is_private, meetup_exits, say, typed_text
 
-CHOOSE_ZONE, CHOOSE_TIME, ENTER_NOTE, CONFIRM, NEW_TIME = range(5)
-DRAFT_KEY = "meetup_draft"
-MOVING_KEY = "meetup_moving"
-FLOW_TIMEOUT_S = 15 * 60
+CHOOSE_ZONE, CHOOSE_TIME, ENTER_NOTE, CONFIRM = range(4)
 
 
-@dataclass
-class Draft:
-    """The meetup being planned in the guided flow."""
-
-    zone: Zone
-    moment: Moment | None = None
-    note: str = ""
-
-
-def _private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == "private"
-
-
-async def _last_zones(context: SafeMeetContext, user_id: int) -> list[Zone]:
-    ids = await context.services.searches.recall(user_id)
-    zones = [await context.services.zone(zone_id) for zone_id in ids]
-    return [zone for zone in zones if zone is not None]
-
-
-async def _card(
+def meetup_card(
     context: SafeMeetContext,
     meetup: Meetup,
     reminders: list[Reminder],
     tr: Translator,
     shifted: bool,
 ) -> Reply:
+    """Time the meetup's reminders; the card showing the plan."""
     context.services.reminders.schedule(reminders)
     dark = after_sunset(meetup.point, meetup.starts_at)
     return texts.meetup_card(meetup, reminders, tr, after_sunset=dark, shifted=shifted)
 
 
-async def _plan(update: Update, context: SafeMeetContext, tr: Translator, draft: Draft) -> None:
+async def _plan(
+    update: Update, context: SafeMeetContext, tr: Translator, draft: MeetupDraft
+) -> None:
     assert update.effective_user is not None
     assert update.effective_chat is not None
     assert draft.moment is not None
@@ -81,9 +59,10 @@ async def _plan(update: Update, context: SafeMeetContext, tr: Translator, draft:
             language=tr.language,
         )
     except PlanError as error:
-        await answer(update, context, Reply(texts.plan_problem_text(error.problem, tr)))
+        await say(update, context, texts.plan_problem_text(error.problem, tr))
         return
-    await answer(update, context, await _card(context, meetup, reminders, tr, draft.moment.shifted))
+    card = meetup_card(context, meetup, reminders, tr, draft.moment.shifted)
+    await answer(update, context, card)
 
 
 def _parse(context: SafeMeetContext, zone: Zone, text: str, tr: Translator) -> Moment:
@@ -93,30 +72,30 @@ def _parse(context: SafeMeetContext, zone: Zone, text: str, tr: Translator) -> M
 async def meetup_command(update: Update, context: SafeMeetContext) -> int:
     """/meetup <when> plans at once at the last search's nearest zone; /meetup alone asks."""
     tr = await translator_for(update, context)
-    if not _private(update) or update.effective_user is None:
-        await answer(update, context, Reply(texts.private_only_text(tr)))
+    if not is_private(update) or update.effective_user is None:
+        await say(update, context, texts.private_only_text(tr))
         return ConversationHandler.END
-    zones = await _last_zones(context, update.effective_user.id)
+    zones = await context.services.finder.last_zones(update.effective_user.id)
     when = " ".join(context.args or [])
     if when:
         if not zones:
-            await answer(update, context, Reply(texts.search_first_text(tr)))
+            await say(update, context, texts.search_first_text(tr))
             return ConversationHandler.END
         try:
             moment = _parse(context, zones[0], when, tr)
         except WhenError as error:
-            await answer(update, context, Reply(texts.when_problem_text(error.problem, tr)))
+            await say(update, context, texts.when_problem_text(error.problem, tr))
             return ConversationHandler.END
-        await _plan(update, context, tr, Draft(zones[0], moment))
+        await _plan(update, context, tr, MeetupDraft(zones[0], moment))
         return ConversationHandler.END
-    context.user_data.pop(DRAFT_KEY, None)
+    context.user_state.meetup_draft = None
     await answer(update, context, texts.ask_zone_reply([(z.id, z.name) for z in zones], tr))
     return CHOOSE_ZONE
 
 
 async def _ask_time(update: Update, context: SafeMeetContext, zone: Zone) -> int:
     tr = await translator_for(update, context)
-    context.user_data[DRAFT_KEY] = Draft(zone)
+    context.user_state.meetup_draft = MeetupDraft(zone)
     quick = quick_choices(context.services.planner.now(), timezone_at(zone.point))
     await answer(update, context, texts.ask_time_reply(zone.name, quick, tr))
     return CHOOSE_TIME
@@ -129,19 +108,20 @@ async def zone_picked(update: Update, context: SafeMeetContext) -> int:
     await query.answer()
     data = query.data or ""
     zone_id = data.removeprefix(callbacks.PICK_ZONE).removeprefix(PLAN_AT_PREFIX)
-    zone = await context.services.zone(zone_id) if len(zone_id) <= 48 else None
+    finder = context.services.finder
+    zone = await finder.zone(zone_id) if len(zone_id) <= 48 else None
     if zone is None:
         tr = await translator_for(update, context)
-        await answer(update, context, Reply(stale_button_text(tr)))
+        await say(update, context, stale_button_text(tr))
         return ConversationHandler.END
-    if not _private(update) or update.effective_user is None:
+    if not is_private(update) or update.effective_user is None:
         tr = await translator_for(update, context)
-        await answer(update, context, Reply(texts.private_only_text(tr)))
+        await say(update, context, texts.private_only_text(tr))
         return ConversationHandler.END
-    if zone_id not in await context.services.searches.recall(update.effective_user.id):
+    if not await finder.offered(update.effective_user.id, zone_id):
         # Only zones a search offered within reach of the user can be planned at.
         tr = await translator_for(update, context)
-        await answer(update, context, Reply(texts.out_of_reach_text(tr)))
+        await say(update, context, texts.out_of_reach_text(tr))
         return ConversationHandler.END
     return await _ask_time(update, context, zone)
 
@@ -163,14 +143,16 @@ async def zone_searched(update: Update, context: SafeMeetContext) -> int:
     if not result.matches:  # nothing within reach: say so, and let them search elsewhere
         await answer(update, context, nearest_reply(result, tr, finder.nearby_km, finder.reach_km))
         return CHOOSE_ZONE
-    zones = [(match.zone.id, match.zone.name) for match in result.matches]
     if update.effective_user is not None:  # the zones it may pick (zone ids, never a position)
-        await context.services.searches.remember(update.effective_user.id, [z for z, _ in zones])
+        await finder.remember(update.effective_user.id, result)
+    zones = [(match.zone.id, match.zone.name) for match in result.matches]
     await answer(update, context, texts.ask_zone_reply(zones, tr))
     return CHOOSE_ZONE
 
 
-async def _ask_note(update: Update, context: SafeMeetContext, draft: Draft, moment: Moment) -> int:
+async def _ask_note(
+    update: Update, context: SafeMeetContext, draft: MeetupDraft, moment: Moment
+) -> int:
     draft.moment = moment
     await answer(update, context, texts.ask_note_reply(await translator_for(update, context)))
     return ENTER_NOTE
@@ -181,9 +163,9 @@ async def time_picked(update: Update, context: SafeMeetContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    draft = context.user_data.get(DRAFT_KEY)
+    draft = context.user_state.meetup_draft
     key = (query.data or "").removeprefix(callbacks.PICK_TIME)
-    if not isinstance(draft, Draft):
+    if draft is None:
         return ConversationHandler.END
     choices = quick_choices(context.services.planner.now(), timezone_at(draft.zone.point))
     if key not in choices:
@@ -196,18 +178,18 @@ async def time_picked(update: Update, context: SafeMeetContext) -> int:
 async def time_typed(update: Update, context: SafeMeetContext) -> int:
     """A typed time ("tomorrow 18:30")."""
     tr = await translator_for(update, context)
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, Draft) or update.effective_message is None:
+    draft = context.user_state.meetup_draft
+    if draft is None or update.effective_message is None:
         return ConversationHandler.END
     try:
         moment = _parse(context, draft.zone, update.effective_message.text or "", tr)
     except WhenError as error:
-        await answer(update, context, Reply(texts.when_problem_text(error.problem, tr)))
+        await say(update, context, texts.when_problem_text(error.problem, tr))
         return CHOOSE_TIME
     return await _ask_note(update, context, draft, moment)
 
 
-async def _confirm(update: Update, context: SafeMeetContext, draft: Draft) -> int:
+async def _confirm(update: Update, context: SafeMeetContext, draft: MeetupDraft) -> int:
     tr = await translator_for(update, context)
     assert draft.moment is not None
     local = draft.moment.at.astimezone(timezone_at(draft.zone.point))
@@ -217,8 +199,8 @@ async def _confirm(update: Update, context: SafeMeetContext, draft: Draft) -> in
 
 async def note_typed(update: Update, context: SafeMeetContext) -> int:
     """The optional note."""
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, Draft) or update.effective_message is None:
+    draft = context.user_state.meetup_draft
+    if draft is None or update.effective_message is None:
         return ConversationHandler.END
     draft.note = " ".join((update.effective_message.text or "").split())[:200]
     return await _confirm(update, context, draft)
@@ -228,8 +210,8 @@ async def note_skipped(update: Update, context: SafeMeetContext) -> int:
     """'Skip' on the note step."""
     assert update.callback_query is not None
     await update.callback_query.answer()
-    draft = context.user_data.get(DRAFT_KEY)
-    if not isinstance(draft, Draft):
+    draft = context.user_state.meetup_draft
+    if draft is None:
         return ConversationHandler.END
     return await _confirm(update, context, draft)
 
@@ -239,86 +221,21 @@ async def confirmed(update: Update, context: SafeMeetContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    draft = context.user_data.pop(DRAFT_KEY, None)
+    state = context.user_state
+    draft, state.meetup_draft = state.meetup_draft, None
     tr = await translator_for(update, context)
-    if query.data != callbacks.CONFIRM or not isinstance(draft, Draft):
-        await answer(update, context, Reply(texts.flow_cancelled_text(tr)))
+    if query.data != callbacks.CONFIRM or draft is None:
+        await say(update, context, texts.flow_cancelled_text(tr))
         return ConversationHandler.END
     await query.edit_message_reply_markup(None)
     await _plan(update, context, tr, draft)
     return ConversationHandler.END
 
 
-async def cancel_flow(update: Update, context: SafeMeetContext) -> int:
-    """/cancel anywhere in the flows."""
-    context.user_data.pop(DRAFT_KEY, None)
-    context.user_data.pop(MOVING_KEY, None)
-    tr = await translator_for(update, context)
-    await answer(update, context, Reply(texts.flow_cancelled_text(tr)))
-    return ConversationHandler.END
-
-
-async def change_time_pressed(update: Update, context: SafeMeetContext) -> int:
-    """'Change time' on a meetup: ask for the new time (owner only)."""
-    query = update.callback_query
-    assert query is not None
-    tr = await translator_for(update, context)
-    meetup_id = callbacks.parse_id(query.data, callbacks.CHANGE_TIME)
-    try:
-        if meetup_id is None:
-            raise PlanError(PlanProblem.NOT_FOUND)
-        meetup = await context.services.planner.owned(query.from_user.id, meetup_id)
-    except PlanError as error:
-        await query.answer(texts.plan_problem_text(error.problem, tr), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    context.user_data[MOVING_KEY] = meetup.id
-    await answer(update, context, Reply(texts.ask_new_time_text(meetup, tr)))
-    return NEW_TIME
-
-
-async def new_time_typed(update: Update, context: SafeMeetContext) -> int:
-    """The new time for a meetup being moved."""
-    tr = await translator_for(update, context)
-    meetup_id = context.user_data.get(MOVING_KEY)
-    user = update.effective_user
-    if not isinstance(meetup_id, int) or user is None or update.effective_message is None:
-        return ConversationHandler.END
-    planner = context.services.planner
-    try:
-        meetup = await planner.owned(user.id, meetup_id)
-        moment = parse_when(
-            update.effective_message.text or "", planner.now(), meetup.tz, tr.language
-        )
-        moved, reminders, dropped = await planner.reschedule(user.id, meetup_id, moment.at)
-    except WhenError as error:
-        await answer(update, context, Reply(texts.when_problem_text(error.problem, tr)))
-        return NEW_TIME
-    except PlanError as error:
-        await answer(update, context, Reply(texts.plan_problem_text(error.problem, tr)))
-        return ConversationHandler.END
-    context.user_data.pop(MOVING_KEY, None)
-    context.services.reminders.unschedule(dropped)
-    await answer(update, context, await _card(context, moved, reminders, tr, moment.shifted))
-    return ConversationHandler.END
-
-
-def _text() -> filters.BaseFilter:
-    return filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-
-
-def conversations() -> list[ConversationHandler]:
-    """The guided /meetup flow and the change-time flow."""
-    # Both flows mix typed text with button presses, so they are tracked per user and chat
-    # (per_message=False) on purpose; PTB warns about that combination, which is intended here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message", category=PTBUserWarning)
-        return _build_conversations()
-
-
-def _build_conversations() -> list[ConversationHandler]:
-    cancel = CommandHandler("cancel", cancel_flow)
-    plan = ConversationHandler(
+def conversations() -> list[ConversationHandler[SafeMeetContext]]:
+    """The guided /meetup flow."""
+    plan = flow(
+        "meetup",
         entry_points=[
             CommandHandler("meetup", meetup_command),
             CallbackQueryHandler(zone_picked, pattern=f"^{PLAN_AT_PREFIX}"),
@@ -327,34 +244,19 @@ def _build_conversations() -> list[ConversationHandler]:
             CHOOSE_ZONE: [
                 CallbackQueryHandler(zone_picked, pattern=f"^{callbacks.PICK_ZONE}"),
                 MessageHandler(
-                    (filters.LOCATION | _text()) & filters.ChatType.PRIVATE, zone_searched
+                    (filters.LOCATION | typed_text()) & filters.ChatType.PRIVATE, zone_searched
                 ),
             ],
             CHOOSE_TIME: [
                 CallbackQueryHandler(time_picked, pattern=f"^{callbacks.PICK_TIME}"),
-                MessageHandler(_text(), time_typed),
+                MessageHandler(typed_text(), time_typed),
             ],
             ENTER_NOTE: [
                 CallbackQueryHandler(note_skipped, pattern=f"^{callbacks.SKIP_NOTE}$"),
-                MessageHandler(_text(), note_typed),
+                MessageHandler(typed_text(), note_typed),
             ],
             CONFIRM: [CallbackQueryHandler(confirmed, pattern="^mc:")],
         },
-        fallbacks=[cancel],
-        conversation_timeout=FLOW_TIMEOUT_S,
-        allow_reentry=True,
-        per_message=False,
-        name="meetup",
+        fallbacks=meetup_exits(),
     )
-    move = ConversationHandler(
-        entry_points=[
-            CallbackQueryHandler(change_time_pressed, pattern=f"^{callbacks.CHANGE_TIME}")
-        ],
-        states={NEW_TIME: [MessageHandler(_text(), new_time_typed)]},
-        fallbacks=[cancel],
-        conversation_timeout=FLOW_TIMEOUT_S,
-        allow_reentry=True,
-        per_message=False,
-        name="move_meetup",
-    )
-    return [plan, move]
+    return [plan]
