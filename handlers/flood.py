@@ -11,7 +11,7 @@ from bot.ptb.render import answer, translator_for
 from bot.texts.common import slow_down_text
 from bot.texts.nearest import problem_reply
 from bot.texts.reply import Reply
-from bot.usecases.finder import MAX_QUERY_CHARS, Problem, QueryError
+from bot.usecases.finder import MAX_QUERY_CHARS, QueryError, QueryProblem
 
 # No query, note or name is anywhere near this long: such a text is refused at once.
 MAX_TEXT_CHARS = 1000
@@ -29,7 +29,7 @@ async def guard(update: Update, context: SafeMeetContext) -> None:
         raise ApplicationHandlerStop
     if _oversized_private_text(update):
         tr = await translator_for(update, context)
-        error = QueryError(Problem.TOO_LONG)
+        error = QueryError(QueryProblem.TOO_LONG)
         await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         raise ApplicationHandlerStop
 

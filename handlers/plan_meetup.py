@@ -39,8 +39,8 @@ def meetup_card(
 ) -> Reply:
     """Time the meetup's reminders; the card showing the plan."""
     context.services.reminders.schedule(reminders)
-    dark = after_sunset(meetup.point, meetup.starts_at)
-    return texts.meetup_card(meetup, reminders, tr, after_sunset=dark, shifted=shifted)
+    sun_down = after_sunset(meetup.point, meetup.starts_at)  # sun below the horizon there
+    return texts.meetup_card(meetup, reminders, tr, after_sunset=sun_down, shifted=shifted)
 
 
 async def _plan(

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler
 
 from bot.context import SafeMeetContext
-from bot.domain.community import CommunityError, Problem
+from bot.domain.community import CommunityError, CommunityProblem
 from bot.ptb.render import answer, translator_for
 from bot.texts import callbacks
 from bot.texts import community as texts
@@ -81,7 +81,7 @@ async def _file_report(update: Update, context: SafeMeetContext, note: str) -> i
         await context.services.community.report(user.id, zone_id, reason, note)
     except CommunityError as error:
         await say(update, context, texts.problem_text(error.problem, tr))
-        if error.problem is Problem.NOTE_TOO_LONG:
+        if error.problem is CommunityProblem.NOTE_TOO_LONG:
             return ENTER_NOTE
         state.report = None
         return ConversationHandler.END

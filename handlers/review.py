@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import SafeMeetContext
-from bot.domain.community import CommunityError, Problem
+from bot.domain.community import CommunityError, CommunityProblem
 from bot.i18n import Translator
 from bot.ptb.render import answer, translator_for
 from bot.texts import callbacks
@@ -21,7 +21,7 @@ async def review_command(update: Update, context: SafeMeetContext) -> None:
     user = update.effective_user
     community = context.services.community
     if user is None or not community.is_admin(user.id):
-        await say(update, context, texts.problem_text(Problem.NOT_ADMIN, tr))
+        await say(update, context, texts.problem_text(CommunityProblem.NOT_ADMIN, tr))
         return
     if not is_private(update):
         await say(update, context, texts.private_only_text(tr))
@@ -59,7 +59,7 @@ async def decision_pressed(update: Update, context: SafeMeetContext) -> None:
     assert query is not None
     tr = await translator_for(update, context)
     if not context.services.community.is_admin(query.from_user.id):
-        await refuse(query, texts.problem_text(Problem.NOT_ADMIN, tr))
+        await refuse(query, texts.problem_text(CommunityProblem.NOT_ADMIN, tr))
         return
     parsed = _parse_decision(query.data)
     if parsed is None:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import SafeMeetContext
-from bot.domain.community import CommunityError, Problem
+from bot.domain.community import CommunityError, CommunityProblem
 from bot.ptb.render import answer, translator_for
 from bot.texts import community as texts
 from handlers.flows import (
@@ -71,10 +71,10 @@ async def name_typed(update: Update, context: SafeMeetContext) -> int:
         )
     except CommunityError as error:
         await say(update, context, texts.problem_text(error.problem, tr))
-        if error.problem in (Problem.NAME_TOO_SHORT, Problem.NAME_TOO_LONG):
+        if error.problem in (CommunityProblem.NAME_TOO_SHORT, CommunityProblem.NAME_TOO_LONG):
             return ENTER_NAME
         state.suggestion = None
-        if error.problem is Problem.BAD_LOCATION:
+        if error.problem is CommunityProblem.BAD_LOCATION:
             await answer(update, context, texts.ask_location_reply(tr))
             return SHARE_LOCATION
         return ConversationHandler.END

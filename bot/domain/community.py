@@ -53,7 +53,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
 
 
-class Problem(StrEnum):
+class CommunityProblem(StrEnum):
     """Why a report, suggestion or decision is refused."""
 
     TOO_MANY_REPORTS = "too_many_reports"
@@ -71,7 +71,7 @@ class Problem(StrEnum):
 class CommunityError(Exception):
     """A report, suggestion or decision that breaks a rule."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: CommunityProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
 
@@ -179,7 +179,7 @@ def checked_note(text: str) -> str:
     """The optional note of a report, cleaned; raises when it is too long."""
     note = clean_text(text)
     if len(note) > MAX_NOTE_CHARS:
-        raise CommunityError(Problem.NOTE_TOO_LONG)
+        raise CommunityError(CommunityProblem.NOTE_TOO_LONG)
     return note
 
 
@@ -187,9 +187,9 @@ def checked_name(text: str) -> str:
     """The name of a suggested zone, cleaned; raises when too short or too long."""
     name = clean_text(text)
     if len(name) < MIN_NAME_CHARS:
-        raise CommunityError(Problem.NAME_TOO_SHORT)
+        raise CommunityError(CommunityProblem.NAME_TOO_SHORT)
     if len(name) > MAX_NAME_CHARS:
-        raise CommunityError(Problem.NAME_TOO_LONG)
+        raise CommunityError(CommunityProblem.NAME_TOO_LONG)
     return name
 
 
@@ -198,7 +198,7 @@ def checked_point(lat: float, lon: float) -> Point:
     try:
         return Point.checked(lat, lon)
     except InvalidCoordinates as exc:
-        raise CommunityError(Problem.BAD_LOCATION) from exc
+        raise CommunityError(CommunityProblem.BAD_LOCATION) from exc
 
 
 def zone_from_suggestion(suggestion: Suggestion, zone_id: str, approved_at: datetime) -> Zone:
@@ -243,7 +243,7 @@ class CommunityDesk:
 
     def _check_admin(self, user_id: int) -> None:
         if not self.is_admin(user_id):
-            raise CommunityError(Problem.NOT_ADMIN)
+            raise CommunityError(CommunityProblem.NOT_ADMIN)
 
     def _since(self) -> datetime:
         return self._clock() - LIMIT_WINDOW
@@ -251,19 +251,19 @@ class CommunityDesk:
     async def zone(self, zone_id: str) -> Zone:
         """The zone (or live OSM station) a button names; raises NO_SUCH_ZONE."""
         if not zone_id or len(zone_id) > MAX_ZONE_ID_CHARS:
-            raise CommunityError(Problem.NO_SUCH_ZONE)
+            raise CommunityError(CommunityProblem.NO_SUCH_ZONE)
         for lookup in self._lookups:
             if (zone := await lookup(zone_id)) is not None:
                 return zone
-        raise CommunityError(Problem.NO_SUCH_ZONE)
+        raise CommunityError(CommunityProblem.NO_SUCH_ZONE)
 
     async def start_report(self, user_id: int, zone_id: str) -> Zone:
         """The zone the user wants to report, if they may report it now."""
         zone = await self.zone(zone_id)
         if await self._reports.count_since(user_id, self._since()) >= REPORTS_PER_DAY:
-            raise CommunityError(Problem.TOO_MANY_REPORTS)
+            raise CommunityError(CommunityProblem.TOO_MANY_REPORTS)
         if await self._reports.has_pending(user_id, zone.id):
-            raise CommunityError(Problem.ALREADY_REPORTED)
+            raise CommunityError(CommunityProblem.ALREADY_REPORTED)
         return zone
 
     async def report(self, user_id: int, zone_id: str, reason: Reason, note: str = "") -> Report:
@@ -281,13 +281,13 @@ class CommunityDesk:
         )
         stored = await self._reports.add(draft, REPORTS_PER_DAY, self._since())
         if stored is None:  # the limit was reached in the meantime
-            raise CommunityError(Problem.TOO_MANY_REPORTS)
+            raise CommunityError(CommunityProblem.TOO_MANY_REPORTS)
         return stored
 
     async def start_suggestion(self, user_id: int) -> None:
         """Raise TOO_MANY_SUGGESTIONS when the user may not suggest a zone now."""
         if await self._suggestions.count_since(user_id, self._since()) >= SUGGESTIONS_PER_DAY:
-            raise CommunityError(Problem.TOO_MANY_SUGGESTIONS)
+            raise CommunityError(CommunityProblem.TOO_MANY_SUGGESTIONS)
 
     async def suggest(self, user_id: int, name: str, lat: float, lon: float) -> Suggestion:
         """Record a suggested zone, pending review; raises CommunityError when a rule is broken."""
@@ -303,7 +303,7 @@ class CommunityDesk:
         )
         stored = await self._suggestions.add(draft, SUGGESTIONS_PER_DAY, self._since())
         if stored is None:
-            raise CommunityError(Problem.TOO_MANY_SUGGESTIONS)
+            raise CommunityError(CommunityProblem.TOO_MANY_SUGGESTIONS)
         return stored
 
     async def queue(self, admin_id: int, limit: int = REVIEW_PAGE) -> ReviewQueue:
@@ -322,7 +322,7 @@ class CommunityDesk:
         self._check_admin(admin_id)
         suggestion = await self._suggestions.get(suggestion_id)
         if suggestion is None or suggestion.status is not Status.PENDING:
-            raise CommunityError(Problem.ALREADY_DECIDED)
+            raise CommunityError(CommunityProblem.ALREADY_DECIDED)
         return suggestion
 
     async def _free_zone_id(self, suggestion: Suggestion) -> str:
@@ -342,7 +342,7 @@ class CommunityDesk:
         zone = zone_from_suggestion(suggestion, await self._free_zone_id(suggestion), now)
         # Claim first, so two admins pressing at once cannot create two zones.
         if not await self._suggestions.decide(suggestion.id, Status.APPROVED, now, zone.id):
-            raise CommunityError(Problem.ALREADY_DECIDED)
+            raise CommunityError(CommunityProblem.ALREADY_DECIDED)
         try:
             await self._zones.upsert_many([zone])
         except BaseException:
@@ -355,17 +355,17 @@ class CommunityDesk:
         suggestion = await self._pending_suggestion(admin_id, suggestion_id)
         now = self._clock()
         if not await self._suggestions.decide(suggestion.id, Status.REJECTED, now):
-            raise CommunityError(Problem.ALREADY_DECIDED)
+            raise CommunityError(CommunityProblem.ALREADY_DECIDED)
         return replace(suggestion, status=Status.REJECTED, decided_at=now)
 
     async def _decide_report(self, admin_id: int, report_id: int, status: Status) -> Report:
         self._check_admin(admin_id)
         report = await self._reports.get(report_id)
         if report is None or report.status is not Status.PENDING:
-            raise CommunityError(Problem.ALREADY_DECIDED)
+            raise CommunityError(CommunityProblem.ALREADY_DECIDED)
         now = self._clock()
         if not await self._reports.decide(report.id, status, now):
-            raise CommunityError(Problem.ALREADY_DECIDED)
+            raise CommunityError(CommunityProblem.ALREADY_DECIDED)
         return replace(report, status=status, decided_at=now)
 
     async def confirm_report(self, admin_id: int, report_id: int) -> ReportDecision:

@@ -83,8 +83,10 @@ ALL_TIPS: tuple[Tip, ...] = (
     TOO_GOOD,
 )
 
-def is_dark(point: Point, when: datetime) -> bool:
-    """True when the sun is more than 6° below the horizon at ``point`` (``when`` is aware)."""
+def past_civil_dusk(point: Point, when: datetime) -> bool:
+    """True when civil twilight is over at ``point``: the sun more than 6° below the horizon
+    (``when`` is aware). What "it is dark there now" means; sunset itself is
+    bot.domain.localtime.after_sunset (0.833°), used for meetup warnings."""
     return elevation(Observer(point.lat, point.lon), when) < _DARK_ELEVATION_DEG
 
 
@@ -92,7 +94,7 @@ def is_dark(point: Point, when: datetime) -> bool:
 class Situation:
     """What we know about the meetup place that changes the advice."""
 
-    dark: bool
+    dark: bool  # civil twilight is over there (past_civil_dusk)
     designated: bool
     nearby: bool
     listed: bool = True  # the answer offers a place (False: nothing within reach)

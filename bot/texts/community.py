@@ -12,13 +12,13 @@ from bot.domain.community import (
     MIN_NAME_CHARS,
     REPORTS_PER_DAY,
     SUGGESTIONS_PER_DAY,
+    CommunityProblem,
     Reason,
     Report,
     ReportDecision,
     ReviewQueue,
     Suggestion,
 )
-from bot.domain.community import Problem as CommunityProblem
 from bot.domain.zones import Zone
 from bot.i18n import N_, Translator
 from bot.texts.callbacks import (

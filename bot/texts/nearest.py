@@ -25,7 +25,7 @@ from bot.texts.formatting import (
 )
 from bot.texts.hours import closed_note, hours_text
 from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url
-from bot.usecases.finder import DEFAULT_REACH_KM, NearestAnswer, Problem, QueryError
+from bot.usecases.finder import DEFAULT_REACH_KM, NearestAnswer, QueryError, QueryProblem
 
 
 def _kind_line(zone: Zone, tr: Translator) -> str:
@@ -250,32 +250,32 @@ def nearest_reply(
 
 
 _PROBLEM_TEXTS = {
-    Problem.EMPTY: N_("Send me a postal code, an address or your location."),
-    Problem.TOO_LONG: N_(
+    QueryProblem.EMPTY: N_("Send me a postal code, an address or your location."),
+    QueryProblem.TOO_LONG: N_(
         "That is too long for a postal code or an address ({limit} characters at most)."
     ),
-    Problem.BAD_COORDINATES: N_(
+    QueryProblem.BAD_COORDINATES: N_(
         "Those coordinates are not on Earth: latitude goes from -90 to 90 and longitude "
         "from -180 to 180."
     ),
-    Problem.BAD_POSTAL_CODE: N_(
+    QueryProblem.BAD_POSTAL_CODE: N_(
         "“{subject}” does not look like a postal code I know. Try a US ZIP code (06604), a "
         "Canadian postal code (K7K 4C2) or a country code and postal code (AU 2000)."
     ),
-    Problem.UNKNOWN_POSTAL_CODE: N_(
+    QueryProblem.UNKNOWN_POSTAL_CODE: N_(
         "I could not find the postal code {subject}. Check it, or share your location instead."
     ),
-    Problem.NOT_UNDERSTOOD: N_("I did not understand that."),
-    Problem.PLACE_NOT_FOUND: N_("I could not find “{subject}” on the map."),
-    Problem.GEOCODER_DOWN: N_(
+    QueryProblem.NOT_UNDERSTOOD: N_("I did not understand that."),
+    QueryProblem.PLACE_NOT_FOUND: N_("I could not find “{subject}” on the map."),
+    QueryProblem.GEOCODER_DOWN: N_(
         "Looking up addresses is not working right now. Send a postal code or share your "
         "location instead."
     ),
-    Problem.GEOCODER_BUSY: N_(
+    QueryProblem.GEOCODER_BUSY: N_(
         "Many people are looking up addresses right now. Try again in a minute, or send a "
         "postal code or share your location for an answer at once."
     ),
-    Problem.SWAPPED_COORDINATES: N_(
+    QueryProblem.SWAPPED_COORDINATES: N_(
         "There is no land at {subject}. Did you mean {example}? Latitude comes first, "
         "then longitude."
     ),
@@ -283,7 +283,7 @@ _PROBLEM_TEXTS = {
 
 
 # Problems whose answer is a question with buttons: no list of what the bot understands.
-_QUESTIONS = frozenset({Problem.SWAPPED_COORDINATES})
+_QUESTIONS = frozenset({QueryProblem.SWAPPED_COORDINATES})
 
 
 def understood_inputs(tr: Translator) -> str:

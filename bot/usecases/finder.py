@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.domain.countries import country_at
 from bot.domain.geo import InvalidCoordinates, Point
-from bot.domain.guidance import is_dark
+from bot.domain.guidance import past_civil_dusk
 from bot.domain.hours import HoursStatus, zone_hours
 from bot.domain.ranking import open_first
 from bot.domain.search import START_RADIUS_M, ZoneMatch, ZoneSource, nearest_zones
@@ -38,7 +38,7 @@ _COORDINATES = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,;\s]\s*(-?\d{1,3}(?:\.
 _HAS_WORD = re.compile(r"\w\w", re.UNICODE)
 
 
-class Problem(StrEnum):
+class QueryProblem(StrEnum):
     """Why a query could not be answered with zones."""
 
     EMPTY = "empty"
@@ -80,7 +80,7 @@ class QueryError(Exception):
     """
 
     def __init__(
-        self, problem: Problem, subject: str = "", suggestion: SwappedCoordinates | None = None
+        self, problem: QueryProblem, subject: str = "", suggestion: SwappedCoordinates | None = None
     ) -> None:
         super().__init__(problem.value)
         self.problem = problem
@@ -116,7 +116,7 @@ class NearestAnswer:
     origin: Origin
     matches: list[ZoneMatch]
     nearby: bool
-    dark: bool
+    dark: bool  # civil twilight is over at the place (guidance.past_civil_dusk)
     live_unavailable: bool = False  # live OSM data was wanted but could not be had
     hours: Mapping[str, HoursStatus] = field(default_factory=dict)  # by zone id, now
     closed_moved_down: bool = False  # a nearer zone is listed lower: it is closed now
@@ -140,11 +140,11 @@ def parse_coordinates(text: str) -> Point | None:
     if not match:
         return None
     if swapped := swapped_coordinates(match.group(1), match.group(2)):
-        raise QueryError(Problem.SWAPPED_COORDINATES, text.strip(), swapped)
+        raise QueryError(QueryProblem.SWAPPED_COORDINATES, text.strip(), swapped)
     try:
         return Point.checked(float(match.group(1)), float(match.group(2)))
     except InvalidCoordinates as exc:
-        raise QueryError(Problem.BAD_COORDINATES, text.strip()) from exc
+        raise QueryError(QueryProblem.BAD_COORDINATES, text.strip()) from exc
 
 
 def _postal_origin(place: PostalPlace) -> Origin:
@@ -248,7 +248,7 @@ class SafeZoneFinder:
         nearby = bool(reachable) and reachable[0].distance_m <= self._nearby_m
         place = reachable[0].zone.point if nearby else origin.point
         now = self._clock()
-        dark = is_dark(place, now)
+        dark = past_civil_dusk(place, now)
         hours = {match.zone.id: zone_hours(match.zone, now) for match in reachable}
         moved = False
         if nearby:  # far away, zones are listed by distance alone, open or not
@@ -269,7 +269,7 @@ class SafeZoneFinder:
         try:
             point = Point.checked(lat, lon)
         except InvalidCoordinates as exc:
-            raise QueryError(Problem.BAD_COORDINATES, f"{lat}, {lon}") from exc
+            raise QueryError(QueryProblem.BAD_COORDINATES, f"{lat}, {lon}") from exc
         return await self.near(Origin(point, OriginKind.LOCATION, label))
 
     async def near_text(
@@ -282,9 +282,9 @@ class SafeZoneFinder:
         """Turn typed text into an origin, or raise QueryError saying why not."""
         query = " ".join(unicodedata.normalize("NFKC", text).split())  # full-width digits too
         if not query or not _HAS_WORD.search(query):
-            raise QueryError(Problem.EMPTY if not query else Problem.NOT_UNDERSTOOD)
+            raise QueryError(QueryProblem.EMPTY if not query else QueryProblem.NOT_UNDERSTOOD)
         if len(query) > MAX_QUERY_CHARS:
-            raise QueryError(Problem.TOO_LONG)
+            raise QueryError(QueryProblem.TOO_LONG)
         point = parse_coordinates(query)
         if point is not None:
             return self.origin_at(point)
@@ -292,7 +292,7 @@ class SafeZoneFinder:
         if readings:
             return await self._locate_postal_code(readings, language, country_hint)
         if looks_like_malformed_postal_code(query):
-            raise QueryError(Problem.BAD_POSTAL_CODE, query)
+            raise QueryError(QueryProblem.BAD_POSTAL_CODE, query)
         return await self._locate_place(query, language)
 
     async def _locate_postal_code(
@@ -314,7 +314,7 @@ class SafeZoneFinder:
                 )
             except QueryError:
                 pass
-        raise QueryError(Problem.UNKNOWN_POSTAL_CODE, readings[0].display)
+        raise QueryError(QueryProblem.UNKNOWN_POSTAL_CODE, readings[0].display)
 
     async def locate_postal_code(self, country: str, code: str) -> Origin | None:
         """A postal code in a given country (a button naming it); None when there is none."""
@@ -329,13 +329,13 @@ class SafeZoneFinder:
 
     async def _locate_place(self, query: str, language: str) -> Origin:
         if self._geocoder is None or not self._geocoder.enabled:
-            raise QueryError(Problem.NOT_UNDERSTOOD, query)
+            raise QueryError(QueryProblem.NOT_UNDERSTOOD, query)
         try:
             place = await self._geocoder.geocode(query, language)
         except GeocoderBusy as exc:
-            raise QueryError(Problem.GEOCODER_BUSY, query) from exc
+            raise QueryError(QueryProblem.GEOCODER_BUSY, query) from exc
         except GeocoderUnavailable as exc:
-            raise QueryError(Problem.GEOCODER_DOWN, query) from exc
+            raise QueryError(QueryProblem.GEOCODER_DOWN, query) from exc
         if place is None:
-            raise QueryError(Problem.PLACE_NOT_FOUND, query)
+            raise QueryError(QueryProblem.PLACE_NOT_FOUND, query)
         return Origin(place.point, OriginKind.PLACE, place.label, place.country)

@@ -18,7 +18,7 @@ from bot.domain.community import (
     SUGGESTIONS_PER_DAY,
     CommunityDesk,
     CommunityError,
-    Problem,
+    CommunityProblem,
     Reason,
     Report,
     Status,
@@ -89,7 +89,7 @@ async def test_reports_on_unknown_or_forged_zone_ids_are_refused(desk):
     for zone_id in ("nope", "", "x" * 49, "bpt-hq'; DROP TABLE zones; --"):
         with pytest.raises(CommunityError) as caught:
             await desk.report(USER, zone_id, Reason.CLOSED)
-        assert caught.value.problem is Problem.NO_SUCH_ZONE
+        assert caught.value.problem is CommunityProblem.NO_SUCH_ZONE
 
 
 async def test_a_live_openstreetmap_station_can_be_reported(desk):
@@ -101,14 +101,14 @@ async def test_a_note_too_long_is_refused_not_cut(desk):
     await desk.report(USER, ZONE.id, Reason.OTHER, "x" * MAX_NOTE_CHARS)
     with pytest.raises(CommunityError) as caught:
         await desk.report(OTHER, ZONE.id, Reason.OTHER, "x" * (MAX_NOTE_CHARS + 1))
-    assert caught.value.problem is Problem.NOTE_TOO_LONG
+    assert caught.value.problem is CommunityProblem.NOTE_TOO_LONG
 
 
 async def test_one_pending_report_per_user_and_zone(desk):
     await desk.report(USER, ZONE.id, Reason.CLOSED)
     with pytest.raises(CommunityError) as caught:
         await desk.start_report(USER, ZONE.id)
-    assert caught.value.problem is Problem.ALREADY_REPORTED
+    assert caught.value.problem is CommunityProblem.ALREADY_REPORTED
     await desk.report(OTHER, ZONE.id, Reason.CLOSED)  # someone else may
 
 
@@ -119,7 +119,7 @@ async def test_daily_report_limit_rolls_over_after_a_day(desk, clock):
         await desk.dismiss_report(ADMIN, report.id)  # decided ones still count
     with pytest.raises(CommunityError) as caught:
         await desk.start_report(USER, ZONE.id)
-    assert caught.value.problem is Problem.TOO_MANY_REPORTS
+    assert caught.value.problem is CommunityProblem.TOO_MANY_REPORTS
     with pytest.raises(CommunityError):
         await desk.report(USER, ZONE.id, Reason.OTHER)
     await desk.report(OTHER, ZONE.id, Reason.OTHER)  # the limit is per user
@@ -138,17 +138,18 @@ async def test_the_limit_holds_in_storage_even_if_the_check_is_skipped(db):
 
 
 async def test_suggestion_names_and_locations_are_checked(desk):
-    for name, problem in (("", Problem.NAME_TOO_SHORT), ("  a \n", Problem.NAME_TOO_SHORT)):
+    short = CommunityProblem.NAME_TOO_SHORT
+    for name, problem in (("", short), ("  a \n", short)):
         with pytest.raises(CommunityError) as caught:
             await desk.suggest(USER, name, 41.0, -73.0)
         assert caught.value.problem is problem
     with pytest.raises(CommunityError) as caught:
         await desk.suggest(USER, "y" * (MAX_NAME_CHARS + 1), 41.0, -73.0)
-    assert caught.value.problem is Problem.NAME_TOO_LONG
+    assert caught.value.problem is CommunityProblem.NAME_TOO_LONG
     for lat, lon in ((91.0, 0.0), (0.0, 181.0), (float("nan"), 0.0)):
         with pytest.raises(CommunityError) as caught:
             await desk.suggest(USER, "Main St Police", lat, lon)
-        assert caught.value.problem is Problem.BAD_LOCATION
+        assert caught.value.problem is CommunityProblem.BAD_LOCATION
     edge = await desk.suggest(USER, "Dateline Police", 10.0, 180.0)
     assert edge.lon == -180.0
 
@@ -158,7 +159,7 @@ async def test_daily_suggestion_limit(desk, clock):
         await desk.suggest(USER, f"Station {number}", 41.0, -73.0 + number / 100)
     with pytest.raises(CommunityError) as caught:
         await desk.start_suggestion(USER)
-    assert caught.value.problem is Problem.TOO_MANY_SUGGESTIONS
+    assert caught.value.problem is CommunityProblem.TOO_MANY_SUGGESTIONS
     with pytest.raises(CommunityError):
         await desk.suggest(USER, "One too many", 41.0, -73.0)
     clock.now += timedelta(days=1, seconds=1)
@@ -179,7 +180,7 @@ async def test_only_admins_review_and_decide(desk):
     ):
         with pytest.raises(CommunityError) as caught:
             await attempt
-        assert caught.value.problem is Problem.NOT_ADMIN
+        assert caught.value.problem is CommunityProblem.NOT_ADMIN
     queue = await desk.queue(ADMIN)
     assert [s.id for s in queue.suggestions] == [suggestion.id]
     assert [r.id for r in queue.reports] == [report.id]
@@ -212,7 +213,7 @@ async def test_an_approved_suggestion_becomes_a_searchable_community_zone(desk, 
     assert (stored.status, stored.zone_id) == (Status.APPROVED, zone.id)
     with pytest.raises(CommunityError) as caught:  # a second press, or a second admin
         await desk.approve_suggestion(ADMIN, suggestion.id)
-    assert caught.value.problem is Problem.ALREADY_DECIDED
+    assert caught.value.problem is CommunityProblem.ALREADY_DECIDED
     with pytest.raises(CommunityError):
         await desk.reject_suggestion(ADMIN, suggestion.id)
 
@@ -243,7 +244,7 @@ async def test_unknown_ids_are_already_decided(desk):
     ):
         with pytest.raises(CommunityError) as caught:
             await attempt
-        assert caught.value.problem is Problem.ALREADY_DECIDED
+        assert caught.value.problem is CommunityProblem.ALREADY_DECIDED
 
 
 async def test_a_confirmed_closed_report_hides_the_zone(desk, db):
@@ -388,5 +389,5 @@ async def test_an_empty_queue_says_so(desk):
 
 
 def test_every_problem_has_a_text():
-    for problem in Problem:
+    for problem in CommunityProblem:
         assert texts.problem_text(problem, EN)

@@ -11,7 +11,7 @@ from bot.i18n import Catalogs
 from bot.texts.formatting import format_distance, uses_miles
 from bot.texts.nearest import nearest_reply, problem_reply
 from bot.texts.reply import directions_url
-from bot.usecases.finder import NearestAnswer, Origin, OriginKind, Problem, QueryError
+from bot.usecases.finder import NearestAnswer, Origin, OriginKind, QueryError, QueryProblem
 
 EN = Catalogs().get("en")
 FR = Catalogs().get("fr")
@@ -109,7 +109,7 @@ def test_empty_database_answer():
     assert not reply.pins
 
 
-@pytest.mark.parametrize("problem", list(Problem))
+@pytest.mark.parametrize("problem", list(QueryProblem))
 @pytest.mark.parametrize("tr", [EN, FR], ids=["en", "fr"])
 def test_every_problem_has_a_valid_answer(problem, tr):
     reply = problem_reply(QueryError(problem, "<b>" + "x" * 300), tr, 200)
