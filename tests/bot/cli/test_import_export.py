@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import ROOT, run_bot
+from tests.bot.cli.test_main import ROOT, run_bot
 
 BUNDLED = ROOT / "bot" / "data" / "zones.csv"
 

@@ -9,7 +9,7 @@ from bot.i18n import Catalogs
 from bot.texts.account import privacy_reply
 from bot.texts.nearest import nearest_reply
 from bot.usecases.finder import NearestAnswer, Origin, OriginKind
-from tests.unit.test_presenter import _assert_valid_html
+from tests.bot.texts.test_nearest import _assert_valid_html
 
 EN = Catalogs().get("en")
 CURATED = Zone("us-ct-bridgeport-police-hq", "Bridgeport PD", ZoneKind.EXCHANGE_ZONE, 41.18, -73.19)

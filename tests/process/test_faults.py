@@ -17,7 +17,7 @@ import pytest
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.updates import location_message, text_message
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEAR_BRIDGEPORT = (41.1840, -73.1910)
 SHUTDOWN_LIMIT_S = 10.0
 

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.services import open_services
 from handlers.commands import help_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_bot(

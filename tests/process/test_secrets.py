@@ -18,7 +18,7 @@ from aiohttp import web
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.updates import text_message
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "7318264055:AAFq9Zx2LmNpQrStUvWxYz0123456789abc"
 SECRET_HALF = TOKEN.partition(":")[2]
 WEBHOOK_SECRET = "wh-Secret_9f8e7d6c5b4a3210"
