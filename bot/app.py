@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -14,6 +12,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.context import BotData, SafeMeetApp, SafeMeetContext, UserData
+from bot.domain.clock import Clock, utc_now
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogs
 from bot.logs import protect
 from bot.ptb.commands import descriptions, menu
@@ -163,7 +162,7 @@ class SafeMeetApplication(
 
 
 def build_application(
-    settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    settings: Settings, clock: Clock = utc_now
 ) -> SafeMeetApp:
     """The bot, configured from settings, with every handler registered."""
     protect(settings.token, settings.webhook_secret, settings.webhook_token)

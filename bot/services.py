@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import aiosqlite
 
 from bot.config import Settings
+from bot.domain.clock import Clock, utc_now
 from bot.domain.community import CommunityDesk
 from bot.domain.faults import StorageFault
 from bot.domain.flood import FloodGate
@@ -35,7 +35,6 @@ from storage.users import UserRepository
 from storage.zones import ZoneRepository, open_search_connection
 
 log = logging.getLogger(__name__)
-Clock = Callable[[], datetime]
 
 
 class NoScheduler:
@@ -98,7 +97,7 @@ class Services:
 
 async def open_services(
     settings: Settings,
-    clock: Clock = lambda: datetime.now(UTC),
+    clock: Clock = utc_now,
     outbox: Outbox | None = None,
     scheduler: Scheduler | None = None,
 ) -> Services:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-# What every repository reads the time from: an aware UTC datetime, like the application's.
-Clock = Callable[[], datetime]
+from bot.domain.clock import Clock, utc_now
 
-
-def utc_now() -> datetime:
-    """The real time, aware and in UTC: every repository's default clock."""
-    return datetime.now(UTC)
+__all__ = ["Clock", "from_seconds", "to_seconds", "utc_now"]  # repositories take a Clock
 
 
 def to_seconds(moment: datetime) -> float:

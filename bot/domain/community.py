@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from bot.domain.clock import Clock, utc_now
 from bot.domain.geo import InvalidCoordinates, Point
 from bot.domain.zones import Zone, ZoneKind
 
@@ -31,7 +32,6 @@ PENDING_RETENTION = timedelta(days=90)
 COMMUNITY_SOURCE = "community"
 COMMUNITY_ZONE_PREFIX = "community-"
 
-Clock = Callable[[], datetime]
 ZoneLookup = Callable[[str], Awaitable[Zone | None]]
 
 
@@ -226,7 +226,7 @@ class CommunityDesk:
         admins: Iterable[int],
         *,
         lookups: Sequence[ZoneLookup] = (),
-        clock: Clock = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self._reports = reports
         self._suggestions = suggestions

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.domain.clock import Clock, utc_now
 from bot.domain.countries import country_at
 from bot.domain.geo import Point
 from bot.domain.localtime import timezone_at
@@ -169,7 +170,7 @@ class MeetupPlanner:
         self,
         store: MeetupStore,
         leads: Sequence[timedelta],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self._store = store
         self._leads = tuple(leads)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.domain.clock import Clock, utc_now
 from bot.domain.countries import country_at
 from bot.domain.geo import InvalidCoordinates, Point
 from bot.domain.guidance import past_civil_dusk
@@ -168,7 +168,7 @@ class SafeZoneFinder:
         nearby_km: float = 50.0,
         reach_km: float = DEFAULT_REACH_KM,
         start_radius_m: float = START_RADIUS_M,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self._zones = zones
         self._postal = postal

@@ -14,11 +14,12 @@ crash between the send and the settle: such a reminder counts as sent on the nex
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.clock import Clock, utc_now
 from bot.domain.meetups import (
     CHECKIN_GRACE,
     RETENTION,
@@ -86,7 +87,7 @@ class ReminderService:
         store: ReminderStore,
         outbox: Outbox,
         scheduler: Scheduler,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
         horizon: timedelta = HORIZON,
     ) -> None:
         self._store = store
