@@ -14,7 +14,9 @@ from dotenv import load_dotenv
 from bot.cli.chat import chat, nearest_once
 from bot.cli.datafiles import export_file, import_file
 from bot.config import ConfigError, Settings
+from bot.domain.zones import ZoneDataError
 from bot.logs import guard_uncaught, protect, redact, setup_logging
+from bot.usecases.columns import parse_columns_option
 from bot.usecases.importer import FORMATS
 from storage.db import DatabaseUnavailable
 
@@ -50,6 +52,14 @@ def _add_lang(parser: argparse.ArgumentParser, default: str | None) -> None:
     )
 
 
+def _columns_option(text: str) -> dict[str, str]:
+    """--columns as {zone column: file column}, or argparse's error."""
+    try:
+        return parse_columns_option(text)
+    except ZoneDataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     _add_lang(parser, "en")
@@ -69,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     importer.add_argument(
         "--format", choices=FORMATS, help="file format (default: from the name and content)"
+    )
+    importer.add_argument(
+        "--columns",
+        type=_columns_option,
+        metavar="name=COL,lat=COL,lon=COL",
+        help="which of the file's columns (or properties) hold the zone's; common names "
+        "(NAME, ADDRESS, CITY, STATE, ZIP, TELEPHONE, X/Y, LATITUDE/LONGITUDE) need none",
     )
     exporter = commands.add_parser("export", help="write the stored zones to a CSV")
     exporter.add_argument("file", type=Path)
@@ -140,7 +157,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(nearest_once(settings, " ".join(args.query), args.lang, sys.stdout))
         return 0
     if args.command == "import":
-        return asyncio.run(import_file(settings, args.file, args.dry_run, sys.stdout, args.format))
+        return asyncio.run(
+            import_file(settings, args.file, args.dry_run, sys.stdout, args.format, args.columns)
+        )
     if args.command == "backup":
         return asyncio.run(backup_file(settings, args.file))
     if args.command == "export":

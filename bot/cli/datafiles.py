@@ -4,18 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from rich.console import Console
+from rich.progress import track
+
 from bot.config import Settings
 from bot.domain.zones import ZoneDataError, write_zones_csv
-from bot.usecases.importer import parse_zones, read_zones_file
+from bot.usecases.importer import Record, parse_zones, read_zones_file
 from storage.db import open_database
 from storage.zones import ZoneRepository
 
+# A file with at least this many rows gets a progress bar while they are checked.
+PROGRESS_MIN_ROWS = 1000
+
+
+def progress_bar(records: Iterable[Record], total: int | None) -> Iterable[Record]:
+    """The rows as they are checked, with a progress bar on stderr for a large file on a
+    terminal (nothing when stderr is a file or a pipe, or the file is small)."""
+    console = Console(stderr=True)
+    small = total is not None and total < PROGRESS_MIN_ROWS
+    if small or not console.is_terminal:
+        return records
+    return track(records, "checking rows", total=total, console=console, transient=True)
+
 
 async def import_file(
-    settings: Settings, path: Path, dry_run: bool, out: TextIO, file_format: str | None = None
+    settings: Settings,
+    path: Path,
+    dry_run: bool,
+    out: TextIO,
+    file_format: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> int:
     """Import a zones file (CSV, GeoJSON, Overpass JSON) or only check it; the exit status.
 
@@ -24,7 +46,9 @@ async def import_file(
     """
     try:
         text = await asyncio.to_thread(read_zones_file, path, file_format)
-        zones, report = parse_zones(text, path.name, file_format)
+        zones, report = await asyncio.to_thread(
+            parse_zones, text, path.name, file_format, columns, progress_bar
+        )
     except OSError as exc:
         print(f"cannot read {path}: {exc}", file=out)
         return 2

@@ -8,7 +8,8 @@ import io
 import json
 import operator
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
@@ -20,10 +21,17 @@ from bot.domain.zones import (
     Zone,
     ZoneDataError,
     shown,
-    zone_from_row,
     zone_from_values,
 )
 from bot.sources.osm import zone_from_osm_element
+from bot.usecases.columns import (
+    ColumnMap,
+    cleaned,
+    dropped_note,
+    is_placeholder,
+    resolve_columns,
+    zone_from_mapped,
+)
 
 FORMATS = ("csv", "geojson", "overpass")
 _JSON_SUFFIXES = (".json", ".geojson")
@@ -36,8 +44,14 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _NAMES_SHOWN = 10  # of the unknown columns, in the note naming them
 
+# A feature or element id as osmtogeojson writes it ("node/123").
+_OSM_REF = re.compile(r"^(node|way|relation)/([1-9][0-9]*)$")
+_FEATURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
 # One row of a file: where it is ("line 4") and its zone, or why it has none.
 Record = tuple[str, Zone | ZoneDataError]
+# Wraps the records as they are checked (a progress bar); gets their number, when known.
+Track = Callable[[Iterable[Record], int | None], Iterable[Record]]
 
 
 class ZoneStore(Protocol):
@@ -193,9 +207,7 @@ def read_zones_file(path: Path, file_format: str | None = None) -> str:
 
 
 def check_zone(zone: Zone) -> None:
-    """Refuse a zone Telegram cannot show (no address) or that is not where it says it is."""
-    if not (zone.address or zone.city):
-        raise ZoneDataError("missing address")
+    """Refuse a zone that is not where it says it is (no address or no name is fine)."""
     if not zone.country:
         return
     if len(zone.country) != 2 or not (zone.country.isascii() and zone.country.isalpha()):
@@ -238,30 +250,76 @@ def _names(names: Iterable[str]) -> str:
     return f"{listed} and {more} more" if more > 0 else listed
 
 
-def _csv_records(text: str, report: ImportReport) -> Iterator[Record]:
-    """Each data row of a zones CSV (blank lines skipped), columns in any order."""
+def _own_schema_records(reader: Any, header: list[str], report: ImportReport) -> Iterator[Record]:
+    """The rows of a CSV in the project's schema, checked as documented."""
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    if unknown:
+        report.notes.append(f"unknown columns ignored: {_names(unknown)}")
+    positions = [header.index(column) for column in CSV_COLUMNS]
+    pick, width = operator.itemgetter(*positions), len(header)
+    for record in reader:
+        if not record:
+            continue
+        if len(record) >= width:
+            values = pick(record)
+        else:
+            values = [record[i] if i < len(record) else "" for i in positions]
+        try:
+            yield f"line {reader.line_num}", zone_from_values([cleaned(v) for v in values])
+        except ZoneDataError as exc:
+            yield f"line {reader.line_num}", exc
+
+
+def _mapped_columns(header: list[str], explicit: Mapping[str, str]) -> ColumnMap:
+    """The column map of a CSV in another schema; ZoneDataError when it has no position."""
+    missing = [source for source in explicit.values() if source not in header]
+    if missing:
+        raise ZoneDataError(f"--columns: no column {_names(missing)} in the file")
+    columns = resolve_columns(header, explicit)
+    if not {"lat", "lon"} <= columns.sources.keys():
+        raise ZoneDataError(
+            f"not a zones CSV: no latitude/longitude columns among {_names(header)}; "
+            "name them with --columns lat=COLUMN,lon=COLUMN"
+        )
+    return columns
+
+
+def _mapped_records(
+    reader: Any, header: list[str], explicit: Mapping[str, str], report: ImportReport
+) -> Iterator[Record]:
+    """The rows of a CSV in another schema, read through its column names (see columns.py)."""
+    columns = _mapped_columns(header, explicit)
+    used = set(columns.sources.values())
+    report.notes.append(f"columns read as: {columns.described() or 'the schema names'}")
+    ignored = [name for name in header if name not in used]
+    if ignored:
+        report.notes.append(f"columns ignored: {_names(ignored)}")
+    positions = {column: header.index(source) for column, source in columns.sources.items()}
+    dropped: Counter[str] = Counter()
+    for record in reader:
+        if not record:
+            continue
+        values = {c: record[i] if i < len(record) else "" for c, i in positions.items()}
+        try:
+            yield f"line {reader.line_num}", zone_from_mapped(values, columns, dropped)
+        except ZoneDataError as exc:
+            yield f"line {reader.line_num}", exc
+    if note := dropped_note(dropped):
+        report.notes.append(note)
+
+
+def _csv_records(
+    text: str, report: ImportReport, explicit: Mapping[str, str] | None = None
+) -> Iterator[Record]:
+    """Each data row of a CSV (blank lines skipped): the project's schema, columns in any
+    order, or another one whose columns have common names or are named in ``explicit``."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader, [])]
-        missing = set(CSV_COLUMNS) - set(header)
-        if missing:
-            raise ZoneDataError(f"not a zones CSV: missing columns {', '.join(sorted(missing))}")
-        unknown = [name for name in header if name not in CSV_COLUMNS]
-        if unknown:
-            report.notes.append(f"unknown columns ignored: {_names(unknown)}")
-        positions = [header.index(column) for column in CSV_COLUMNS]
-        pick, width = operator.itemgetter(*positions), len(header)
-        for record in reader:
-            if not record:
-                continue
-            if len(record) >= width:
-                values = pick(record)
-            else:
-                values = [record[i] if i < len(record) else "" for i in positions]
-            try:
-                yield f"line {reader.line_num}", zone_from_values(values)
-            except ZoneDataError as exc:
-                yield f"line {reader.line_num}", exc
+        if not explicit and set(CSV_COLUMNS) <= set(header):
+            yield from _own_schema_records(reader, header, report)
+        else:
+            yield from _mapped_records(reader, header, explicit or {}, report)
     except csv.Error as exc:
         raise ZoneDataError(f"not valid CSV at line {reader.line_num}: {exc}") from exc
 
@@ -280,61 +338,129 @@ def _property_text(key: str, value: Any) -> str:
     raise ZoneDataError(f"property {key!r} must be text, a number or a boolean")
 
 
+def _coordinate(value: Any) -> float:
+    """A coordinate written as a number or as a string ('41.18'); ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(value)
+    return float(value)
+
+
 def _point_coordinates(geometry: Any) -> tuple[float, float]:
     """(lon, lat) of a GeoJSON Point geometry."""
+    if geometry is None:
+        raise ZoneDataError("no position: the geometry is null")
     if not isinstance(geometry, dict):
         raise ZoneDataError("missing geometry")
     if geometry.get("type") != "Point":
         raise ZoneDataError(f"geometry must be a Point, got {geometry.get('type')!r}")
     coordinates = geometry.get("coordinates")
-    if (
-        not isinstance(coordinates, list)
-        or len(coordinates) < 2
-        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2])
-    ):
-        raise ZoneDataError(f"bad coordinates: {coordinates!r}")
-    return coordinates[0], coordinates[1]
+    try:
+        if not isinstance(coordinates, list) or len(coordinates) < 2:
+            raise ValueError(coordinates)
+        return _coordinate(coordinates[0]), _coordinate(coordinates[1])
+    except ValueError:
+        raise ZoneDataError(f"bad coordinates: {coordinates!r}") from None
 
 
-def zone_from_feature(feature: Any) -> Zone:
-    """A GeoJSON Point feature whose properties use the CSV column names, as a Zone."""
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise ZoneDataError("not a GeoJSON Feature")
-    lon, lat = _point_coordinates(feature.get("geometry"))
+def _properties(feature: dict) -> dict:
+    """A feature's properties (none: empty)."""
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
         raise ZoneDataError("properties must be a JSON object")
-    row = {key: _property_text(key, properties.get(key)) for key in CSV_COLUMNS}
-    if not row["id"] and isinstance(feature.get("id"), str):
-        row["id"] = feature["id"]
-    row["lat"], row["lon"] = repr(lat), repr(lon)
-    return zone_from_row(row)
+    return properties
 
 
-def _unknown_properties(feature: Any) -> list[str]:
-    """The names of a feature's properties that are not zone columns."""
+def _osm_ref(feature: dict) -> tuple[str, int] | None:
+    """('node', 123) for an osmtogeojson feature ("@id": "node/123"), else None."""
+    properties = feature.get("properties")
+    ref = properties.get("@id") if isinstance(properties, dict) else None
+    ref = ref if isinstance(ref, str) else feature.get("id")
+    match = _OSM_REF.match(ref) if isinstance(ref, str) else None
+    return (match[1], int(match[2])) if match else None
+
+
+def _osm_element(feature: dict, kind: str, osm_id: int, lon: float, lat: float) -> dict:
+    """An osmtogeojson feature as the Overpass element it came from (ways at their centre)."""
+    tags = {
+        key: value
+        for key, value in _properties(feature).items()
+        if not key.startswith("@") and isinstance(value, str) and not is_placeholder(value)
+    }
+    position = {"lat": lat, "lon": lon}
+    element: dict[str, Any] = {"type": kind, "id": osm_id, "tags": tags}
+    if kind == "node":
+        return element | position
+    return element | {"center": position}
+
+
+def _feature_values(feature: dict, columns: ColumnMap) -> dict[str, str]:
+    """A feature's properties by zone column, with the feature's own id as a fallback."""
+    properties = _properties(feature)
+    values = {
+        column: _property_text(source, properties.get(source))
+        for column, source in columns.sources.items()
+    }
+    feature_id = feature.get("id")
+    own_id = cleaned(values.get("id", ""))
+    if not own_id and isinstance(feature_id, str) and _FEATURE_ID.match(feature_id):
+        values["id"] = feature_id
+    return values
+
+
+def zone_from_feature(
+    feature: Any,
+    explicit: Mapping[str, str] | None = None,
+    dropped: Counter[str] | None = None,
+) -> Zone:
+    """A GeoJSON Point feature as a Zone: an osmtogeojson one ("@id": "node/123") as an OSM
+    station, any other through its property names (the schema's, common ones, ``explicit``)."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise ZoneDataError("not a GeoJSON Feature")
+    lon, lat = _point_coordinates(feature.get("geometry"))
+    ref = _osm_ref(feature)
+    if ref is not None:
+        return zone_from_osm_element(_osm_element(feature, *ref, lon, lat))
+    columns = resolve_columns(_properties(feature), explicit or {})
+    values = _feature_values(feature, columns) | {"lat": repr(lat), "lon": repr(lon)}
+    return zone_from_mapped(values, columns, dropped)
+
+
+def _unknown_properties(feature: Any, explicit: Mapping[str, str]) -> list[str]:
+    """The names of a feature's properties that no zone column reads (none for OSM ones)."""
     properties = feature.get("properties") if isinstance(feature, dict) else None
-    if not isinstance(properties, dict):
+    if not isinstance(properties, dict) or _osm_ref(feature) is not None:
         return []
-    return [key for key in properties if key not in CSV_COLUMNS]
+    used = set(resolve_columns(properties, explicit).sources.values())
+    return [key for key in properties if key not in used]
 
 
-def _geojson_records(document: Any, report: ImportReport) -> Iterator[Record]:
+def _geojson_records(
+    document: Any, report: ImportReport, explicit: Mapping[str, str] | None = None
+) -> Iterator[Record]:
     """Each feature of a GeoJSON FeatureCollection; unknown properties named once at the end."""
+    features = _features(document)
+    unknown: dict[str, None] = {}
+    dropped: Counter[str] = Counter()
+    for index, feature in enumerate(features, start=1):
+        unknown.update(dict.fromkeys(_unknown_properties(feature, explicit or {})))
+        try:
+            yield f"feature {index}", zone_from_feature(feature, explicit, dropped)
+        except ZoneDataError as exc:
+            yield f"feature {index}", exc
+    if unknown:
+        report.notes.append(f"unknown properties ignored: {_names(unknown)}")
+    if note := dropped_note(dropped):
+        report.notes.append(note)
+
+
+def _features(document: Any) -> list:
+    """The features of a GeoJSON FeatureCollection; ZoneDataError when it is not one."""
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise ZoneDataError("not a GeoJSON FeatureCollection")
     features = document.get("features")
     if not isinstance(features, list):
         raise ZoneDataError("GeoJSON FeatureCollection without a 'features' list")
-    unknown: dict[str, None] = {}
-    for index, feature in enumerate(features, start=1):
-        unknown.update(dict.fromkeys(_unknown_properties(feature)))
-        try:
-            yield f"feature {index}", zone_from_feature(feature)
-        except ZoneDataError as exc:
-            yield f"feature {index}", exc
-    if unknown:
-        report.notes.append(f"unknown properties ignored: {_names(unknown)}")
+    return features
 
 
 # -- Overpass JSON ------------------------------------------------------------------------------
@@ -347,6 +473,15 @@ def _element_label(index: int, element: Any) -> str:
     return f"element {index}"
 
 
+def _without_placeholders(element: Any) -> Any:
+    """The element with its placeholder tags ('N/A', '-999') left out."""
+    tags = element.get("tags") if isinstance(element, dict) else None
+    if not isinstance(tags, dict):
+        return element
+    kept = {k: v for k, v in tags.items() if not (isinstance(v, str) and is_placeholder(v))}
+    return element | {"tags": kept}
+
+
 def _overpass_records(document: Any, report: ImportReport) -> Iterator[Record]:
     """Each element of an Overpass API JSON answer."""
     if not isinstance(document, dict) or not isinstance(document.get("elements"), list):
@@ -356,7 +491,7 @@ def _overpass_records(document: Any, report: ImportReport) -> Iterator[Record]:
     for index, element in enumerate(document["elements"], start=1):
         where = _element_label(index, element)
         try:
-            yield where, zone_from_osm_element(element)
+            yield where, zone_from_osm_element(_without_placeholders(element))
         except ZoneDataError as exc:
             yield where, exc
 
@@ -390,24 +525,46 @@ def _is_csv(name: str, file_format: str | None, text: str) -> bool:
     return not (_starts_like_json(text) if declared is None else declared)
 
 
+def _untracked(records: Iterable[Record], _total: int | None) -> Iterable[Record]:
+    """The records as they are: no progress shown."""
+    return records
+
+
+def _json_total(document: Any) -> int | None:
+    """How many features or elements a JSON document lists, when it lists them."""
+    if not isinstance(document, dict):
+        return None
+    items = document.get("features", document.get("elements"))
+    return len(items) if isinstance(items, list) else None
+
+
 def parse_zones(
-    text: str, name: str = "", file_format: str | None = None
+    text: str,
+    name: str = "",
+    file_format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    track: Track = _untracked,
 ) -> tuple[list[Zone], ImportReport]:
     """Every valid zone of a file, and a report naming each rejected row.
 
     The format is ``file_format`` if given, else guessed from the name and the content.
-    Raises ZoneDataError (with a one-line reason) when the file as a whole is unusable.
+    ``columns`` names the file's column for zone columns ({'lat': 'Y'}); ``track`` sees the
+    rows go by. Raises ZoneDataError (with a one-line reason) when the file as a whole is
+    unusable.
     """
     _check_format(file_format)
     if _is_csv(name, file_format, text):
         report = ImportReport(format="csv")
-        return collect(_csv_records(text, report), report), report
+        records = _csv_records(text, report, columns)
+        return collect(track(records, max(text.count("\n") - 1, 0)), report), report
     document = _load_json(text)
     suffix = PurePath(name).suffix.lower()
     report = ImportReport(format=file_format or _json_format(document, suffix))
     if report.format == "geojson":
-        return collect(_geojson_records(document, report), report), report
-    return collect(_overpass_records(document, report), report), report
+        records = _geojson_records(document, report, columns)
+    else:
+        records = _overpass_records(document, report)
+    return collect(track(records, _json_total(document)), report), report
 
 
 def parse_zones_csv(text: str) -> tuple[list[Zone], ImportReport]:

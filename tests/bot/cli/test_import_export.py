@@ -60,12 +60,13 @@ def test_overpass_import_reports_rejections_and_exits_1(tmp_path):
             "center": {"lat": 41.2, "lon": -73.2},
             "tags": {"amenity": "police"},
         },
+        {"type": "way", "id": 3, "tags": {"amenity": "police"}},
     ]
     source.write_text(json.dumps({"elements": elements}))
     result = run_bot(tmp_path, "import", str(source))
     assert result.returncode == 1
-    assert "overpass: read 2, added 1" in result.stdout
-    assert "element 2 (way/2): missing name" in result.stdout
+    assert "overpass: read 3, added 2" in result.stdout
+    assert "element 3 (way/3): bad coordinates: way has no center" in result.stdout
 
 
 def test_dry_run_counts_without_writing(tmp_path):
@@ -165,3 +166,39 @@ def test_rows_users_would_see_garbage_from_are_rejected_with_reasons(tmp_path):
         "  line 5: website must be an http(s) URL: 'javascript:alert(1)'",
         "  line 6: verified must be an ISO date (YYYY-MM-DD): 'yesterday'",
     ]
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_overpass_turbo_geojson_goes_in_as_it_comes_and_again_changes_nothing(tmp_path):
+    source = FIXTURES / "osm-police-india-slice.geojson"
+    first = run_bot(tmp_path, "import", str(source))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.startswith("geojson: read 14, added 14, updated 0, unchanged 0, rejected 0")
+    again = run_bot(tmp_path, "import", str(source))
+    assert "added 0, updated 0, unchanged 14, rejected 0" in again.stdout
+    assert again.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_hifld_csv_goes_in_through_its_column_names(tmp_path):
+    result = run_bot(tmp_path, "import", "--dry-run", str(FIXTURES / "hifld-police-slice.csv"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        "dry run, nothing written: csv: read 19, added 19, updated 0, unchanged 0, rejected 0",
+        "  note: columns read as: name<-NAME, address<-ADDRESS, city<-CITY, region<-STATE, "
+        "lat<-Y, lon<-X, phone<-TELEPHONE",
+    ]
+
+
+def test_columns_named_on_the_command_line(tmp_path):
+    source = tmp_path / "stations.csv"
+    source.write_text("Station,Where,N,E\nKingston PD,705 Division St,44.25,-76.5\n")
+    result = run_bot(
+        tmp_path, "import", str(source), "--columns", "name=Station,address=Where,lat=N,lon=E"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "csv: read 1, added 1" in result.stdout
+    bad = run_bot(tmp_path, "import", str(source), "--columns", "where=Where")
+    assert bad.returncode == 2
+    assert "--columns: unknown column 'where'" in bad.stderr

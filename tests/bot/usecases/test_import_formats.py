@@ -83,19 +83,17 @@ def test_a_feature_collection_reports_each_bad_feature():
     )
     zones, report = parse_zones(text, "zones.geojson")
     assert report.format == "geojson"
-    assert [zone.id for zone in zones] == ["ok"]
+    assert [zone.id for zone in zones] == ["ok", "unnamed", "no-address"]
     assert report.read == 11
     assert [(r.where, r.reason) for r in report.rejected] == [
         ("feature 2", "geometry must be a Point, got 'LineString'"),
-        ("feature 3", "missing geometry"),
-        ("feature 4", "missing name"),
+        ("feature 3", "no position: the geometry is null"),
         ("feature 5", "bad coordinates: latitude 95.0 is outside -90..90"),
         ("feature 6", "bad coordinates: ['a', 'b']"),
         ("feature 7", "duplicate id ok (first at feature 1)"),
         ("feature 8", "coordinates outside the stated country US (in FR)"),
         ("feature 9", "property 'opening_hours' must be text, a number or a boolean"),
         ("feature 10", "not a GeoJSON Feature"),
-        ("feature 11", "missing address"),
     ]
 
 
@@ -130,7 +128,7 @@ def test_overpass_elements_become_police_stations():
     assert zones[0].source == f"{OSM_ATTRIBUTION} node/1"
 
 
-def test_overpass_refusals_name_the_element():
+def test_overpass_refusals_name_the_element_and_unnamed_or_addressless_stations_go_in():
     unnamed = _element(4)
     del unnamed["tags"]["name"]
     text = _overpass(
@@ -143,12 +141,10 @@ def test_overpass_refusals_name_the_element():
         "not an element",
     )
     zones, report = parse_zones(text, "police.json")
-    assert [zone.id for zone in zones] == ["osm-node-1"]
+    assert [zone.id for zone in zones] == ["osm-node-1", "osm-node-4", "osm-node-6"]
     assert [(r.where, r.reason) for r in report.rejected] == [
-        ("element 2 (node/4)", "missing name"),
         ("element 3 (way/5)", "bad coordinates: way has no center (use 'out center')"),
         ("element 4 (node/1)", "duplicate id osm-node-1 (first at element 1 (node/1))"),
-        ("element 5 (node/6)", "missing address"),
         ("element 6 (node/7)", "coordinates outside the stated country FR (in US)"),
         ("element 7", "OSM element must be a JSON object"),
     ]
