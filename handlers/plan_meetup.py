@@ -22,6 +22,7 @@ from bot.texts import callbacks
 from bot.texts import meetups as texts
 from bot.texts.callbacks import PLAN_AT_PREFIX
 from bot.texts.common import stale_button_text
+from bot.texts.names import zone_name
 from bot.texts.nearest import nearest_reply, problem_reply
 from bot.texts.reply import Reply
 from bot.usecases.finder import MAX_QUERY_CHARS, QueryError
@@ -89,7 +90,9 @@ async def meetup_command(update: Update, context: SafeMeetContext) -> int:
         await _plan(update, context, tr, MeetupDraft(zones[0], moment))
         return ConversationHandler.END
     context.user_state.meetup_draft = None
-    await answer(update, context, texts.ask_zone_reply([(z.id, z.name) for z in zones], tr))
+    await answer(
+        update, context, texts.ask_zone_reply([(z.id, zone_name(z, tr)) for z in zones], tr)
+    )
     return CHOOSE_ZONE
 
 
@@ -97,7 +100,7 @@ async def _ask_time(update: Update, context: SafeMeetContext, zone: Zone) -> int
     tr = await translator_for(update, context)
     context.user_state.meetup_draft = MeetupDraft(zone)
     quick = quick_choices(context.services.planner.now(), timezone_at(zone.point))
-    await answer(update, context, texts.ask_time_reply(zone.name, quick, tr))
+    await answer(update, context, texts.ask_time_reply(zone_name(zone, tr), quick, tr))
     return CHOOSE_TIME
 
 
@@ -145,7 +148,7 @@ async def zone_searched(update: Update, context: SafeMeetContext) -> int:
         return CHOOSE_ZONE
     if update.effective_user is not None:  # the zones it may pick (zone ids, never a position)
         await finder.remember(update.effective_user.id, result)
-    zones = [(match.zone.id, match.zone.name) for match in result.matches]
+    zones = [(match.zone.id, zone_name(match.zone, tr)) for match in result.matches]
     await answer(update, context, texts.ask_zone_reply(zones, tr))
     return CHOOSE_ZONE
 
@@ -170,7 +173,7 @@ async def time_picked(update: Update, context: SafeMeetContext) -> int:
     choices = quick_choices(context.services.planner.now(), timezone_at(draft.zone.point))
     if key not in choices:
         tr = await translator_for(update, context)
-        await answer(update, context, texts.ask_time_reply(draft.zone.name, choices, tr))
+        await answer(update, context, texts.ask_time_reply(zone_name(draft.zone, tr), choices, tr))
         return CHOOSE_TIME
     return await _ask_note(update, context, draft, Moment(choices[key]))
 
@@ -193,7 +196,9 @@ async def _confirm(update: Update, context: SafeMeetContext, draft: MeetupDraft)
     tr = await translator_for(update, context)
     assert draft.moment is not None
     local = draft.moment.at.astimezone(timezone_at(draft.zone.point))
-    await answer(update, context, texts.confirm_reply(draft.zone.name, local, draft.note, tr))
+    await answer(
+        update, context, texts.confirm_reply(zone_name(draft.zone, tr), local, draft.note, tr)
+    )
     return CONFIRM
 
 

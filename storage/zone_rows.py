@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 from bot.domain.zones import Zone, ZoneKind
 
 # The columns a Zone is stored in, in the order of zone_from_row and zone_params.
 ZONE_COLUMNS = (
     "id, name, kind, lat, lon, address, city, region, country, postal_code, opening_hours, "
-    "video, lit, staffed, phone, website, source, verified"
+    "video, lit, staffed, phone, website, source, verified, names"
 )
 ZONE_COLUMN_COUNT = len(ZONE_COLUMNS.split(","))
 
@@ -27,6 +28,19 @@ def flag_from_column(value: int | None) -> bool | None:
 def flag_to_column(value: bool | None) -> int | None:
     """A True/False/None flag as the 1/0/NULL stored."""
     return None if value is None else int(value)
+
+
+def names_from_column(value: str | None) -> dict[str, str]:
+    """The stored JSON object of a zone's names by language ('' or NULL: none)."""
+    if not value:
+        return {}
+    names = json.loads(value)
+    return {str(key): str(name) for key, name in names.items()} if isinstance(names, dict) else {}
+
+
+def names_to_column(names: Mapping[str, str]) -> str:
+    """A zone's names by language as the JSON stored ('' for none; keys sorted, so stable)."""
+    return json.dumps(dict(names), ensure_ascii=False, sort_keys=True) if names else ""
 
 
 def zone_from_row(row: Sequence) -> Zone:
@@ -50,6 +64,7 @@ def zone_from_row(row: Sequence) -> Zone:
         website=row[15],
         source=row[16],
         verified=row[17],
+        names=names_from_column(row[18]),
     )
 
 
@@ -74,4 +89,5 @@ def zone_params(zone: Zone) -> tuple:
         zone.website,
         zone.source,
         zone.verified,
+        names_to_column(zone.names),
     )

@@ -205,7 +205,7 @@ class MeetupPlanner:
             user_id=user_id,
             chat_id=chat_id,
             zone_id=zone.id,
-            zone_name=zone.name,
+            zone_name=zone.name_in(language),
             zone_address=zone.full_address,
             lat=zone.lat,
             lon=zone.lon,

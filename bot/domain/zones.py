@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from importlib import resources
@@ -45,6 +45,8 @@ _ZONE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 MAX_FIELD_CHARS = 64 * 1024
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _SHOWN_CHARS = 60  # of a bad value, in a rejection reason
+# The languages whose own names of a zone (OpenStreetMap's name:<lang>) are kept.
+NAME_LANGUAGES = ("en", "fr", "es")
 
 
 class ZoneKind(StrEnum):
@@ -60,7 +62,11 @@ class ZoneDataError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Zone:
-    """A place to meet: a designated exchange zone or a police station."""
+    """A place to meet: a designated exchange zone or a police station.
+
+    ``name`` and ``address`` may be empty (an unnamed police station is still one);
+    ``names`` holds its own name in some languages, by language code ('en').
+    """
 
     id: str
     name: str
@@ -80,11 +86,16 @@ class Zone:
     website: str = ""
     source: str = ""
     verified: str = ""
+    names: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def point(self) -> Point:
         """The zone's position."""
         return Point(self.lat, self.lon)
+
+    def name_in(self, language: str) -> str:
+        """Its name in a language ('fr', 'fr-CA') if known, else its name ('' when unnamed)."""
+        return self.names.get(language.split("-")[0]) or self.name
 
     @property
     def full_address(self) -> str:
@@ -218,8 +229,6 @@ def zone_from_values(values: Sequence[str]) -> Zone:
         raise ZoneDataError("missing id")
     if not _ZONE_ID.match(zone_id):
         raise ZoneDataError("id must be 1-48 characters of a-z, 0-9 and '-'")
-    if not name:
-        raise ZoneDataError("missing name")
     try:
         kind = ZoneKind(kind_text)
     except ValueError as exc:
@@ -251,14 +260,14 @@ def zone_from_values(values: Sequence[str]) -> Zone:
 
 
 def zone_to_row(zone: Zone) -> dict[str, str]:
-    """The CSV row for a zone (inverse of zone_from_row)."""
+    """The CSV row for a zone (inverse of zone_from_row; the CSV has no ``names``)."""
     row: dict[str, str] = {}
-    for field in fields(zone):
-        value = getattr(zone, field.name)
+    for column in CSV_COLUMNS:
+        value = getattr(zone, column)
         if isinstance(value, bool) or value is None:
-            row[field.name] = _flag_text(value)
+            row[column] = _flag_text(value)
         else:
-            row[field.name] = str(value)
+            row[column] = str(value)
     return row
 
 

@@ -11,6 +11,7 @@ from bot.domain.countries import countries_at
 from bot.domain.geo import InvalidCoordinates, Point
 from bot.domain.zones import (
     MAX_FIELD_CHARS,
+    NAME_LANGUAGES,
     Zone,
     ZoneDataError,
     ZoneKind,
@@ -98,26 +99,32 @@ def _country(tags: Mapping[str, Any], point: Point) -> str:
 
 
 def _name(tags: Mapping[str, Any]) -> str:
-    """name, else official_name, else the operator ('Toronto Police Service')."""
+    """name, else official_name, else the operator ('Toronto Police Service'); '' for none."""
     return _tag(tags, "name", "official_name", "operator")
 
 
+def _names(tags: Mapping[str, Any]) -> dict[str, str]:
+    """The station's name:<lang> tags for the languages the bot speaks ('en': 'Patras Police')."""
+    found = {language: _tag(tags, f"name:{language}") for language in NAME_LANGUAGES}
+    return {language: name for language, name in found.items() if name}
+
+
 def zone_from_osm_element(element: dict) -> Zone:
-    """Map one Overpass JSON element (node, or way/relation with center) to a police station."""
+    """Map one Overpass JSON element (node, or way/relation with center) to a police station.
+
+    A station without a name or an address is kept: an unnamed amenity=police is one too.
+    """
     if not isinstance(element, Mapping):
         raise ZoneDataError("OSM element must be a JSON object")
     kind, osm_id = _element_ref(element)
     tags = element.get("tags") or {}
     if not isinstance(tags, Mapping):
         raise ZoneDataError("OSM tags must be a JSON object")
-    name = _name(tags)
-    if not name:
-        raise ZoneDataError("missing name")
     point = _position(element, kind)
     country = _country(tags, point)
     return Zone(
         id=f"osm-{kind}-{osm_id}",
-        name=name,
+        name=_name(tags),
         kind=ZoneKind.POLICE_STATION,
         lat=point.lat,
         lon=point.lon,
@@ -131,4 +138,5 @@ def zone_from_osm_element(element: dict) -> Zone:
         ),
         website=_first_valid(checked_website, _tag_values(tags, "website", "contact:website")),
         source=f"{OSM_ATTRIBUTION} {kind}/{osm_id}",
+        names=_names(tags),
     )

@@ -44,7 +44,7 @@ def police_query(center: Point, radius_m: float, timeout_s: float) -> str:
 def stations_from_payload(payload: Any) -> list[Zone]:
     """The usable police stations of an ``[out:json]`` answer; raises on a broken answer.
 
-    Elements without a name or a position are skipped. A ``remark`` reporting an error
+    Elements without a position are skipped (unnamed ones are kept). A ``remark`` reporting an error
     (a server-side timeout or out-of-memory) means the answer is incomplete: refused.
     """
     if not isinstance(payload, Mapping) or not isinstance(payload.get("elements"), list):

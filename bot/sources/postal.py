@@ -313,6 +313,12 @@ class CountryTable:
     def __len__(self) -> int:
         return len(self._keys)
 
+    def entries(self) -> Iterator[Entry]:
+        """Every code's mean position, locality and region, in key order."""
+        for index in range(len(self._keys)):
+            lat, lon = self._lats[index], self._lons[index]
+            yield lat, lon, self._localities[index], self._regions[index]
+
     def get(self, key: str) -> Entry | None:
         """The mean position, locality and region of a normalised code; None if unknown."""
         index = bisect_left(self._keys, key)

@@ -29,6 +29,7 @@ from bot.texts.callbacks import (
     REJECT_SUGGESTION,
     SEND_WITHOUT_NOTE,
 )
+from bot.texts.names import copied_name, zone_name
 from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url_for
 
 _REASON_LABELS = {
@@ -98,7 +99,7 @@ def reasons_reply(zone: Zone, tr: Translator) -> Reply:
         ChoiceButton(reason_text(reason, tr), f"{REASON}{reason.value}:{zone.id}")
         for reason in Reason
     )
-    text = tr._("What is wrong with {place}?", place=f"<b>{escape(zone.name)}</b>")
+    text = tr._("What is wrong with {place}?", place=f"<b>{escape(zone_name(zone, tr))}</b>")
     return Reply(text, choices=choices)
 
 
@@ -211,7 +212,8 @@ def _suggestion_reply(suggestion: Suggestion, tr: Translator) -> Reply:
 def _report_reply(report: Report, tr: Translator) -> Reply:
     lines = [
         "⚠️ <b>" + tr._("Report #{number}", number=report.id) + "</b>",
-        f"<b>{escape(report.zone_name)}</b> (<code>{escape(report.zone_id)}</code>)",
+        f"<b>{escape(copied_name(report.zone_name, tr))}</b> "
+        f"(<code>{escape(report.zone_id)}</code>)",
         tr._("Reason: {reason}", reason=reason_text(report.reason, tr)),
     ]
     if report.note:
@@ -248,7 +250,7 @@ def approved_text(zone: Zone, tr: Translator) -> str:
     """A suggestion became a zone."""
     return tr._(
         "Approved: {place} is now a zone ({id}) and shows in searches.",
-        place=f"<b>{escape(zone.name)}</b>",
+        place=f"<b>{escape(zone_name(zone, tr))}</b>",
         id=f"<code>{escape(zone.id)}</code>",
     )
 
@@ -261,7 +263,7 @@ def rejected_text(suggestion: Suggestion, tr: Translator) -> str:
 def confirmed_text(decision: ReportDecision, tr: Translator) -> str:
     """A report was confirmed, and what that changed."""
     report = decision.report
-    place = f"<b>{escape(report.zone_name)}</b>"
+    place = f"<b>{escape(copied_name(report.zone_name, tr))}</b>"
     if decision.hidden:
         return tr._("Confirmed: {place} is now hidden from every search.", place=place)
     if report.reason is Reason.CLOSED:
@@ -280,7 +282,8 @@ def confirmed_text(decision: ReportDecision, tr: Translator) -> str:
 def dismissed_text(report: Report, tr: Translator) -> str:
     """A report was dismissed."""
     return tr._(
-        "Dismissed: nothing changes for {place}.", place=f"<b>{escape(report.zone_name)}</b>"
+        "Dismissed: nothing changes for {place}.",
+        place=f"<b>{escape(copied_name(report.zone_name, tr))}</b>",
     )
 
 

@@ -32,6 +32,7 @@ from bot.texts.callbacks import (
     SKIP_NOTE,
 )
 from bot.texts.formatting import emergency_numbers_text
+from bot.texts.names import copied_name, place_address
 from bot.texts.nearest import osm_attribution
 from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url_for
 
@@ -66,13 +67,18 @@ def time_left_text(delta: timedelta, tr: Translator) -> str:
     return format_timedelta(rounded, add_direction=True, threshold=threshold, locale=tr.language)
 
 
+def _meetup_address(meetup: Meetup, tr: Translator) -> str:
+    """The meetup place's address, else its coordinates (an OSM station may have none)."""
+    return place_address(meetup.zone_address, "", meetup.lat, meetup.lon, tr)
+
+
 def _pin(meetup: Meetup, tr: Translator) -> Pin:
     url = directions_url_for(meetup.lat, meetup.lon)
     return Pin(
         meetup.lat,
         meetup.lon,
-        meetup.zone_name,
-        meetup.zone_address,
+        copied_name(meetup.zone_name, tr),
+        _meetup_address(meetup, tr),
         LinkButton(tr._("🧭 Directions"), url),
     )
 
@@ -107,8 +113,8 @@ def meetup_card(
     """Confirmation of a planned (or moved) meetup."""
     lines = [
         "✅ <b>" + tr._("Meetup planned") + "</b>",
-        "📍 <b>" + escape(meetup.zone_name) + "</b>",
-        escape(meetup.zone_address),
+        "📍 <b>" + escape(copied_name(meetup.zone_name, tr)) + "</b>",
+        escape(_meetup_address(meetup, tr)),
         "🕒 " + escape(local_time_text(meetup.local_start, tr)),
     ]
     if meetup.note:
@@ -160,7 +166,10 @@ def reminder_reply(meetup: Meetup, time_left: timedelta, tr: Translator) -> Repl
     """A reminder before the meetup, with the pin and a checklist."""
     lines = [
         "⏰ <b>" + tr._("Your meetup starts {when}", when=time_left_text(time_left, tr)) + "</b>",
-        "📍 " + escape(meetup.zone_name) + " — " + escape(meetup.zone_address),
+        "📍 "
+        + escape(copied_name(meetup.zone_name, tr))
+        + " — "
+        + escape(_meetup_address(meetup, tr)),
         "🕒 " + escape(local_time_text(meetup.local_start, tr)),
     ]
     if meetup.note:
@@ -180,7 +189,10 @@ def reminder_message(
 
 def checkin_reply(meetup: Meetup, tr: Translator) -> Reply:
     """The check-in after the meetup."""
-    text = tr._("Did your meetup at {place} go OK?", place=f"<b>{escape(meetup.zone_name)}</b>")
+    text = tr._(
+        "Did your meetup at {place} go OK?",
+        place=f"<b>{escape(copied_name(meetup.zone_name, tr))}</b>",
+    )
     return Reply(
         text,
         choices=(
@@ -205,7 +217,7 @@ def checkin_trouble_reply(meetup: Meetup, tr: Translator) -> Reply:
         + tr._(
             "To report a robbery, a scam or a threat, call the local police on their "
             "non-emergency number or report online; {place} can help.",
-            place=escape(meetup.zone_name),
+            place=escape(copied_name(meetup.zone_name, tr)),
         ),
         "🛒 "
         + tr._(
@@ -222,8 +234,8 @@ def share_plan_reply(meetup: Meetup, tr: Translator) -> Reply:
     url = directions_url_for(meetup.lat, meetup.lon)
     lines = [
         tr._("My meetup plan (SafeMeet):"),
-        "📍 " + escape(meetup.zone_name),
-        escape(meetup.zone_address),
+        "📍 " + escape(copied_name(meetup.zone_name, tr)),
+        escape(_meetup_address(meetup, tr)),
         "🕒 " + escape(local_time_text(meetup.local_start, tr)),
     ]
     if meetup.note:
@@ -243,7 +255,7 @@ def meetups_list_reply(meetups: Sequence[Meetup], tr: Translator) -> Reply:
     blocks = ["<b>" + tr._("Your upcoming meetups") + "</b>"]
     choices: list[ChoiceButton] = []
     for number, meetup in enumerate(meetups, start=1):
-        block = f"{number}. <b>{escape(meetup.zone_name)}</b>\n🕒 " + escape(
+        block = f"{number}. <b>{escape(copied_name(meetup.zone_name, tr))}</b>\n🕒 " + escape(
             local_time_text(meetup.local_start, tr)
         )
         if meetup.note:
@@ -358,7 +370,7 @@ def meetup_cancelled_text(meetup: Meetup, tr: Translator) -> str:
     """A meetup was cancelled."""
     return tr._(
         "Cancelled: {place}, {when}. Its reminders will not come.",
-        place=escape(meetup.zone_name),
+        place=escape(copied_name(meetup.zone_name, tr)),
         when=escape(local_time_text(meetup.local_start, tr)),
     )
 
@@ -368,7 +380,7 @@ def ask_new_time_text(meetup: Meetup, tr: Translator) -> str:
     return tr._(
         "What is the new time for {place}? For example “tomorrow 18:30”. /cancel "
         "keeps the old time.",
-        place=escape(meetup.zone_name),
+        place=escape(copied_name(meetup.zone_name, tr)),
     )
 
 

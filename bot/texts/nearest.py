@@ -24,6 +24,7 @@ from bot.texts.formatting import (
     uses_miles,
 )
 from bot.texts.hours import closed_note, hours_text
+from bot.texts.names import coordinates_text, zone_address, zone_name
 from bot.texts.reply import ChoiceButton, LinkButton, Pin, Reply, directions_url
 from bot.usecases.finder import DEFAULT_REACH_KM, NearestAnswer, QueryError, QueryProblem
 
@@ -60,9 +61,9 @@ def zone_block(
     if far:
         direction += " · ⚠️ " + tr._("far from you")
     lines = [
-        f"<b>{index}. {escape(zone.name)}</b>",
+        f"<b>{index}. {escape(zone_name(zone, tr))}</b>",
         _kind_line(zone, tr),
-        "📍 " + escape(zone.full_address or zone.city or f"{zone.lat:.5f}, {zone.lon:.5f}"),
+        "📍 " + escape(zone.full_address or zone.city or coordinates_text(zone.lat, zone.lon)),
         f"🧭 {direction} · 🕒 {hours_text(zone, hours, tr)}",
     ]
     if features := _features_line(zone, tr):
@@ -143,15 +144,7 @@ def _nothing_in_reach_reply(answer: NearestAnswer, reach_km: float, tr: Translat
         heading = tr._("I know no police safe zone or police station within {reach}.", reach=reach)
     parts = ["🛡 " + heading]
     if answer.beyond_reach is not None:
-        zone = answer.beyond_reach.zone
-        parts.append(
-            "ℹ️ "
-            + tr._(
-                "The nearest I know is in {place}, {distance} away: too far to meet there.",
-                place=escape(zone.city or zone.name),
-                distance=format_distance(answer.beyond_reach.distance_m, tr, miles),
-            )
-        )
+        parts.append("ℹ️ " + _beyond_reach_text(answer.beyond_reach, tr, miles))
     if answer.live_unavailable:
         parts.append(
             "ℹ️ "
@@ -173,6 +166,22 @@ def _nothing_in_reach_reply(answer: NearestAnswer, reach_km: float, tr: Translat
     if other := _other_readings(answer, tr):
         parts.insert(1, other)
     return Reply("\n\n".join(parts), choices=_reading_choices(answer))
+
+
+def _beyond_reach_text(match: ZoneMatch, tr: Translator, miles: bool) -> str:
+    """The nearest known zone, out of reach, as information: where it is and how far."""
+    distance = format_distance(match.distance_m, tr, miles)
+    place = match.zone.city or match.zone.name_in(tr.language)
+    if not place:  # an unnamed station with no town: "in Police station" would mislead
+        return tr._(
+            "The nearest police station I know is {distance} away: too far to meet there.",
+            distance=distance,
+        )
+    return tr._(
+        "The nearest I know is in {place}, {distance} away: too far to meet there.",
+        place=escape(place),
+        distance=distance,
+    )
 
 
 def _other_readings(answer: NearestAnswer, tr: Translator) -> str:
@@ -231,15 +240,18 @@ def nearest_reply(
         parts.append(osm_attribution(tr))
     parts.append(_guidance_block(answer, tr))
     links = tuple(
-        LinkButton(tr._("🧭 Directions: {name}", name=match.zone.name), directions_url(match.zone))
+        LinkButton(
+            tr._("🧭 Directions: {name}", name=zone_name(match.zone, tr)),
+            directions_url(match.zone),
+        )
         for match in matches
     )
     nearest = answer.matches[0].zone
     pin = Pin(
         nearest.lat,
         nearest.lon,
-        nearest.name,
-        nearest.full_address or nearest.city,
+        zone_name(nearest, tr),
+        zone_address(nearest, answer.pin_town, tr),
         LinkButton(tr._("🧭 Directions"), directions_url(nearest)),
         (
             ChoiceButton(tr._("📅 Plan a meetup here"), PLAN_AT_PREFIX + nearest.id),

@@ -19,6 +19,7 @@ from bot.domain.search import START_RADIUS_M, ZoneMatch, ZoneSource, nearest_zon
 from bot.domain.zones import Zone
 from bot.sources.geocoding import GeocoderBusy, GeocoderUnavailable, PlaceGeocoder
 from bot.sources.live_zones import LiveZones, merge_matches
+from bot.sources.places import NearbyPlaces, shared_places
 from bot.sources.postal import (
     PostalDirectory,
     PostalPlace,
@@ -123,6 +124,8 @@ class NearestAnswer:
     located_country: str = ""  # the country the origin lies in ('' at sea or unknown)
     # With no zone within reach: the nearest known one, only to mention, never to offer.
     beyond_reach: ZoneMatch | None = None
+    # The town the first zone is near ("Patras, Western Greece") when it has no address.
+    pin_town: str = ""
 
     @property
     def country(self) -> str:
@@ -169,8 +172,10 @@ class SafeZoneFinder:
         reach_km: float = DEFAULT_REACH_KM,
         start_radius_m: float = START_RADIUS_M,
         clock: Clock = utc_now,
+        places: NearbyPlaces | None = None,
     ) -> None:
         self._zones = zones
+        self._places = places or shared_places()
         self._postal = postal
         self._geocoder = geocoder
         self._live = live
@@ -254,9 +259,17 @@ class SafeZoneFinder:
         if nearby:  # far away, zones are listed by distance alone, open or not
             reachable, moved = open_first(reachable, hours)
         country = country_at(origin.point.lat, origin.point.lon)
+        town = await self._town_near(reachable[0].zone) if reachable else ""
         return NearestAnswer(
-            origin, reachable, nearby, dark, live_unavailable, hours, moved, country, beyond
+            origin, reachable, nearby, dark, live_unavailable, hours, moved, country, beyond, town
         )
+
+    async def _town_near(self, zone: Zone) -> str:
+        """The town a zone without an address is near, from offline data ('' if none)."""
+        if zone.full_address or zone.city:
+            return ""
+        place = await self._places.near(zone.point, zone.country)
+        return place.text if place is not None else ""
 
     def _wants_live(self, matches: list[ZoneMatch]) -> bool:
         """True when curated zones leave places to fill within the radius and live data is on."""
@@ -295,9 +308,7 @@ class SafeZoneFinder:
             raise QueryError(QueryProblem.BAD_POSTAL_CODE, query)
         return await self._locate_place(query, language)
 
-    async def _locate_postal_code(
-        self, readings: list, language: str, country_hint: str
-    ) -> Origin:
+    async def _locate_postal_code(self, readings: list, language: str, country_hint: str) -> Origin:
         places = by_language(await self._postal.resolve(readings), language, country_hint)
         if places:
             # A code of several countries is read as the one the user's language suggests,

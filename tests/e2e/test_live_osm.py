@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -97,3 +98,27 @@ async def test_repeated_failures_open_the_breaker(make_app, telegram, overpass):
             answer = await ask(telegram, updates.location_message(*point, user_id=USER))
             assert "Live OpenStreetMap data is unavailable" in answer["text"]
     assert len(overpass.queries) == 3
+
+
+DELHI = (28.6139, 77.2090)
+PATRAS = (38.2466, 21.7346)  # no offline postal data for Greece: the coordinates
+
+
+@pytest.mark.parametrize(
+    ("position", "address"),
+    [(DELHI, r"near .+, Delhi"), (PATRAS, r"38\.24\d{3}, 21\.73\d{3}")],
+)
+async def test_an_unnamed_station_without_address_gets_a_venue_title_and_address(
+    make_app, telegram, position, address
+):
+    lat, lon = position
+    unnamed = police_node(9009, lat + 0.001, lon + 0.001)
+    async with (
+        FakeOverpass(elements=[unnamed]) as fake,
+        running_application(make_app(overpass_url=fake.url, overpass_timeout=2.0)),
+    ):
+        answer = await ask(telegram, updates.location_message(lat, lon, user_id=USER))
+        venue = (await telegram.wait_for("sendVenue", chat_id=USER))[-1].params
+    assert "<b>1. Police station</b>" in answer["text"]
+    assert venue["title"] == "Police station"
+    assert re.fullmatch(address, venue["address"])

@@ -62,7 +62,7 @@ def test_flags_are_stored_as_one_zero_or_null(flag, stored):
 def test_qualified_columns_name_every_column_once():
     columns = [column.strip() for column in ZONE_COLUMNS.split(",")]
     assert qualified_columns("s") == ", ".join(f"s.{column}" for column in columns)
-    assert len(set(columns)) == ZONE_COLUMN_COUNT == 18
+    assert len(set(columns)) == ZONE_COLUMN_COUNT == 19
 
 
 async def test_zones_table_gives_every_flag_back(tmp_path):
@@ -86,5 +86,30 @@ async def test_osm_cache_gives_every_flag_back(tmp_path):
         assert area is not None
         assert area.stations == EVERY_FLAG
         assert await cache.station(EVERY_FLAG[-1].id) == EVERY_FLAG[-1]
+    finally:
+        await db.close()
+
+
+NAMED = replace(
+    BASE, id="z-named", name="", address="", names={"en": "Patras Police", "fr": "Police"}
+)
+
+
+def test_names_by_language_are_stored_as_sorted_json_and_come_back():
+    params = zone_params(NAMED)
+    assert params[18] == '{"en": "Patras Police", "fr": "Police"}'
+    assert zone_from_row(params) == NAMED
+    assert zone_params(BASE)[18] == ""
+    assert zone_from_row(zone_params(BASE)).names == {}
+
+
+async def test_both_tables_keep_an_unnamed_zone_and_its_names(tmp_path):
+    db = await open_database(tmp_path / "names.sqlite3")
+    try:
+        repo, cache = ZoneRepository(db), OsmStationCache(db)
+        await repo.upsert_many([NAMED])
+        await cache.store("area-1", [NAMED], fetched_at=1_000.0)
+        assert await repo.all() == [NAMED]
+        assert await cache.station(NAMED.id) == NAMED
     finally:
         await db.close()

@@ -1,5 +1,7 @@
 """The bundled zones CSV: valid, unique, and holding the programmes SafeMeet started from."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain.geo import Point, distance_m
@@ -11,6 +13,7 @@ from bot.domain.zones import (
     bundled_zones_text,
     read_zones_csv,
     write_zones_csv,
+    zone_from_values,
 )
 
 # Zones the project was started from, with the ZIP / FSA centroid they must be near.
@@ -55,7 +58,6 @@ def test_csv_round_trips():
     ("change", "reason"),
     [
         ({"lat": "91"}, "bad coordinates"),
-        ({"name": ""}, "missing name"),
         ({"kind": "bar"}, "kind"),
         ({"video": "maybe"}, "flag"),
     ],
@@ -97,3 +99,21 @@ def test_no_staffed_desk_claimed_without_a_source():
     kingston = next(z for z in bundled_zones() if z.id == "ca-on-kingston-police-hq")
     assert kingston.video
     assert not kingston.staffed  # front desk 8:00-18:00 since 2020
+
+
+def test_a_zone_may_have_no_name_and_no_address():
+    zone = zone_from_values(
+        ["z-1", "", "police_station", "", "", "", "", "", "41.18", "-73.19", *[""] * 8]
+    )
+    assert (zone.name, zone.address, zone.full_address) == ("", "", "")
+
+
+def test_the_name_in_a_language_falls_back_to_the_name():
+    zone = replace(
+        zone_from_values(
+            ["z-1", "Αστυνομία", "police_station", "", "", "", "", "", "38", "21", *[""] * 8]
+        ),
+        names={"en": "Police"},
+    )
+    assert zone.name_in("en") == zone.name_in("en-GB") == "Police"
+    assert zone.name_in("fr") == "Αστυνομία"

@@ -75,8 +75,6 @@ def test_street_wins_over_full_address() -> None:
 @pytest.mark.parametrize(
     ("element", "reason"),
     [
-        ({"type": "node", "id": 1, "lat": 1.0, "lon": 1.0, "tags": {}}, "missing name"),
-        ({"type": "node", "id": 1, "lat": 1.0, "lon": 1.0}, "missing name"),
         ({"type": "node", "id": 1, "lat": 91.0, "lon": 1.0, "tags": {"name": "x"}}, "bad coord"),
         ({"type": "node", "id": 1, "lat": "a", "lon": 1.0, "tags": {"name": "x"}}, "bad coord"),
         ({"type": "node", "id": 1, "tags": {"name": "x"}}, "bad coord"),
@@ -110,3 +108,18 @@ def test_untagged_country_comes_from_the_position() -> None:
     assert zone_from_osm_element(toronto).country == "CA"
     at_sea = {**_node(), "lat": 0.0, "lon": -30.0}
     assert zone_from_osm_element(at_sea).country == ""
+
+
+def test_an_unnamed_station_without_address_is_kept_with_its_names_by_language():
+    element = {
+        "type": "node",
+        "id": 7,
+        "lat": 38.2466,
+        "lon": 21.7346,
+        "tags": {"amenity": "police", "name:en": "Patras Police", "name:de": "Polizei"},
+    }
+    zone = zone_from_osm_element(element)
+    assert (zone.name, zone.address, zone.city) == ("", "", "")
+    assert zone.names == {"en": "Patras Police"}
+    bare = zone_from_osm_element({"type": "node", "id": 8, "lat": 1.0, "lon": 1.0})
+    assert (bare.name, bare.names) == ("", {})

@@ -32,7 +32,7 @@ ELEMENTS = [
     ),
     police_way(202, 43.6600, -79.3900, name="Headquarters"),
     police_relation(303, 43.6400, -79.3700, name="14 Division"),
-    police_node(404, 43.6500, -79.3800),  # no name: unusable
+    police_node(404, 43.6500, -79.3800),  # no name: still a police station
     police_node(505, 45.4215, -75.6972, name="Ottawa Police"),  # far away
 ]
 
@@ -63,7 +63,8 @@ async def test_parses_nodes_ways_and_relations_with_their_tags(overpass):
     finally:
         await client.close()
     by_id = {zone.id: zone for zone in stations}
-    assert set(by_id) == {"osm-node-101", "osm-way-202", "osm-relation-303"}
+    assert set(by_id) == {"osm-node-101", "osm-way-202", "osm-relation-303", "osm-node-404"}
+    assert (by_id["osm-node-404"].name, by_id["osm-node-404"].address) == ("", "")
     division = by_id["osm-node-101"]
     assert division.kind is ZoneKind.POLICE_STATION
     assert division.address == "255 Dundas Street West"
