@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,9 +16,17 @@ from bot.domain.faults import StorageFault
 from bot.domain.flood import FloodGate
 from bot.domain.meetups import Meetup, MeetupPlanner, Reminder
 from bot.domain.search import start_radius_for
-from bot.domain.zones import bundled_zones
+from bot.domain.zones import Zone, bundled_zones, bundled_zones_text
 from bot.i18n import Catalogs, Translator, resolve_language
+from bot.sources.bundled_stations import (
+    DATA_NAME,
+    bundled_stations_bytes,
+    checksum,
+    read_stations,
+    without_curated_places,
+)
 from bot.sources.geocoding import PlaceGeocoder
+from bot.sources.hifld import ID_PREFIX
 from bot.sources.live_zones import LiveZones
 from bot.sources.overpass import OverpassClient
 from bot.sources.postal import PostalDirectory
@@ -130,6 +139,25 @@ async def _build_services(
         raise
 
 
+async def load_bundled_stations(zones: ZoneRepository, curated: Sequence[Zone]) -> bool:
+    """Load the shipped US police stations unless this file (with these curated zones) was
+    loaded already; True when it was loaded now. A station within 150 m of a curated zone
+    is left out: the curated zone is that place's entry."""
+    data = bundled_stations_bytes()
+    version = checksum(data, bundled_zones_text())
+    if await zones.bundled_checksum(DATA_NAME) == version:
+        return False
+    stations = without_curated_places(list(read_stations(data)), curated)
+    added, updated, removed = await zones.load_bundled(DATA_NAME, version, ID_PREFIX, stations)
+    log.info(
+        "bundled US police stations loaded: %d added, %d updated, %d removed",
+        added,
+        updated,
+        removed,
+    )
+    return True
+
+
 async def _build_on_zones(
     settings: Settings,
     db: aiosqlite.Connection,
@@ -139,6 +167,9 @@ async def _build_on_zones(
     scheduler: Scheduler | None,
 ) -> Services:
     """Wire the rest on the zone repository."""
+    # Not wired yet: load_bundled_stations (the HIFLD US stations) ranks campus, transit and
+    # conservation police above designated zones and offers US stations across the Canadian
+    # border; the ranking and a same-country rule come first (see bot/data/README.md).
     await zones.upsert_many(bundled_zones())
     zone_count = await zones.count()
     geocoder = PlaceGeocoder(

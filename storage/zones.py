@@ -110,9 +110,42 @@ class ZoneRepository:
                 await self._db.executemany(_UPSERT, updated)
         return len(added), len(updated), len(zones) - len(added) - len(updated)
 
-    async def _stored_params(self) -> dict[str, tuple]:
-        """Every stored zone as the parameters zone_params gives, by id."""
-        rows = await self._db.execute_fetchall(f"SELECT {ZONE_COLUMNS} FROM zones")
+    async def bundled_checksum(self, name: str) -> str | None:
+        """The checksum of the bundled data file ``name`` as last loaded, None if never."""
+        rows = await self._db.execute_fetchall(
+            "SELECT checksum FROM bundled_data WHERE name = ?", (name,)
+        )
+        row = next(iter(rows), None)
+        return str(row[0]) if row else None
+
+    async def load_bundled(
+        self, name: str, checksum: str, id_prefix: str, zones: Sequence[Zone]
+    ) -> tuple[int, int, int]:
+        """Make the zones whose id starts with ``id_prefix`` exactly ``zones``, and note the
+        file's checksum, in one transaction; returns (added, updated, removed).
+
+        Unchanged rows are not written and a zone's ``hidden`` flag is kept.
+        """
+        async with write_transaction(self._db):
+            stored = await self._stored_params(id_prefix)
+            added, updated = _changes(stored, zones)
+            await self._insert_new(added)
+            await self._db.executemany(_UPSERT, updated)
+            stale = stored.keys() - {zone.id for zone in zones}
+            await self._db.executemany("DELETE FROM zones WHERE id = ?", ((i,) for i in stale))
+            await self._db.execute(
+                "INSERT INTO bundled_data (name, checksum) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET checksum = excluded.checksum",
+                (name, checksum),
+            )
+        return len(added), len(updated), len(stale)
+
+    async def _stored_params(self, id_prefix: str = "") -> dict[str, tuple]:
+        """Every stored zone (whose id starts with ``id_prefix``) as zone_params gives, by id."""
+        rows = await self._db.execute_fetchall(
+            f"SELECT {ZONE_COLUMNS} FROM zones WHERE substr(id, 1, ?) = ?",
+            (len(id_prefix), id_prefix),
+        )
         return {row[0]: tuple(row) for row in rows}
 
     async def _insert_new(self, rows: Sequence[tuple]) -> None:

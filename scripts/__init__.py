@@ -1,0 +1,1 @@
+"""Offline tools that build the package's data files (never run by the bot)."""
