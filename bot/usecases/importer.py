@@ -23,6 +23,7 @@ from bot.domain.zones import (
     shown,
     zone_from_values,
 )
+from bot.sources import hifld
 from bot.sources.osm import zone_from_osm_element
 from bot.usecases.columns import (
     ColumnMap,
@@ -308,6 +309,21 @@ def _mapped_records(
         report.notes.append(note)
 
 
+def _hifld_records(reader: Any, header: list[str], report: ImportReport) -> Iterator[Record]:
+    """The rows of HIFLD's Local Law Enforcement Locations layer, read as the bundled US
+    stations are (ids us-hifld-<ID>, names as people write them): importing the layer again
+    updates those stations instead of adding a second copy of each."""
+    report.notes.append("read as HIFLD Local Law Enforcement Locations (ids us-hifld-<ID>)")
+    for record in reader:
+        if not record:
+            continue
+        row = dict(zip(header, record, strict=False))
+        try:
+            yield f"line {reader.line_num}", hifld.station_from_row(row)
+        except ZoneDataError as exc:
+            yield f"line {reader.line_num}", exc
+
+
 def _csv_records(
     text: str, report: ImportReport, explicit: Mapping[str, str] | None = None
 ) -> Iterator[Record]:
@@ -318,6 +334,8 @@ def _csv_records(
         header = [name.strip() for name in next(reader, [])]
         if not explicit and set(CSV_COLUMNS) <= set(header):
             yield from _own_schema_records(reader, header, report)
+        elif not explicit and set(hifld.COLUMNS) <= set(header):
+            yield from _hifld_records(reader, header, report)
         else:
             yield from _mapped_records(reader, header, explicit or {}, report)
     except csv.Error as exc:

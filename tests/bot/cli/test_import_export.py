@@ -181,13 +181,12 @@ def test_overpass_turbo_geojson_goes_in_as_it_comes_and_again_changes_nothing(tm
     assert again.stderr == ""  # no progress bar when stderr is not a terminal
 
 
-def test_hifld_csv_goes_in_through_its_column_names(tmp_path):
+def test_hifld_csv_is_read_as_the_bundled_stations(tmp_path):
     result = run_bot(tmp_path, "import", "--dry-run", str(FIXTURES / "hifld-police-slice.csv"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[:2] == [
         "dry run, nothing written: csv: read 19, added 19, updated 0, unchanged 0, rejected 0",
-        "  note: columns read as: name<-NAME, address<-ADDRESS, city<-CITY, region<-STATE, "
-        "lat<-Y, lon<-X, phone<-TELEPHONE",
+        "  note: read as HIFLD Local Law Enforcement Locations (ids us-hifld-<ID>)",
     ]
 
 

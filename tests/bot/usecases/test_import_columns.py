@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -94,8 +96,30 @@ def test_placeholder_tags_are_dropped():
 # -- HIFLD-style columns ------------------------------------------------------------------------
 
 
-def test_the_hifld_slice_goes_in_through_its_common_column_names():
+def without_hifld_ids() -> str:
+    """The HIFLD slice without its ID column: public police data in HIFLD's column names
+    that is not the HIFLD layer itself, so it goes through the common column names."""
+    rows = list(csv.reader(io.StringIO(HIFLD.read_text(encoding="utf-8"))))
+    drop = rows[0].index("ID")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    return out.getvalue()
+
+
+def test_the_hifld_layer_is_read_as_the_bundled_stations_are():
     zones, report = parse_zones(HIFLD.read_text(encoding="utf-8"), HIFLD.name)
+    assert (report.read, report.rejected) == (19, [])
+    grove = zones[0]
+    assert (grove.id, grove.name, grove.city) == (
+        "us-hifld-10223437",
+        "Grove Hill Police Department",
+        "Grove Hill",
+    )
+    assert "read as HIFLD Local Law Enforcement Locations" in report.notes[0]
+
+
+def test_police_data_in_hifld_column_names_goes_in_through_them():
+    zones, report = parse_zones(without_hifld_ids(), HIFLD.name)
     assert (report.read, report.rejected) == (19, [])
     grove = zones[0]
     assert (grove.name, grove.address, grove.city) == (
@@ -107,11 +131,11 @@ def test_the_hifld_slice_goes_in_through_its_common_column_names():
     assert (grove.lat, grove.lon) == (31.7088269, -87.774662)
     assert grove.kind is ZoneKind.POLICE_STATION
     assert {zone.country for zone in zones} == {"US", "PR", "VI", "MP", "AS", "GU"}
-    assert "columns ignored: 'OBJECTID', 'ID', 'COUNTY'" in report.notes[1]
+    assert "columns ignored: 'OBJECTID', 'COUNTY'" in report.notes[1]
 
 
 def test_rows_without_id_get_stable_ids_from_position_and_name():
-    text = HIFLD.read_text(encoding="utf-8")
+    text = without_hifld_ids()
     first, _ = parse_zones(text, HIFLD.name)
     again, _ = parse_zones(text, HIFLD.name)
     assert [zone.id for zone in first] == [zone.id for zone in again]
@@ -121,7 +145,7 @@ def test_rows_without_id_get_stable_ids_from_position_and_name():
 
 
 def test_a_blank_phone_or_address_reads_as_missing():
-    zones, _ = parse_zones(HIFLD.read_text(encoding="utf-8"), HIFLD.name)
+    zones, _ = parse_zones(without_hifld_ids(), HIFLD.name)
     by_name = {zone.name: zone for zone in zones}
     assert by_name["NEW YORK CITY POLICE DEPARTMENT - INTELLIGENCE DIVISION"].phone == ""
     assert by_name["ATMAUTLUAK TRADITIONAL COUNCIL"].address == ""
