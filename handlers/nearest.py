@@ -26,10 +26,8 @@ async def _reply_with(
 async def _search_text(update: Update, context: SafeMeetContext, text: str) -> None:
     tr = await translator_for(update, context)
     user, finder = update.effective_user, context.services.finder
-    # A code several countries use is read first as the country the user last searched in.
-    hint = await finder.country_hint(user.id) if user is not None else ""
     try:
-        result = await finder.near_text(text, tr.language, hint)
+        result = await finder.near_text(text, tr.language, user.id if user else None)
     except QueryError as error:
         await answer(update, context, problem_reply(error, tr, MAX_QUERY_CHARS))
         return

@@ -88,11 +88,6 @@ def emergency_numbers(country: str) -> tuple[str, ...]:
     return _NUMBERS.get(country.upper(), DEFAULT_NUMBERS)
 
 
-def emergency_number(country: str) -> str:
-    """The number people know best in ``country`` (112 when unknown or at sea)."""
-    return emergency_numbers(country)[0]
-
-
 def known_countries() -> frozenset[str]:
     """Countries whose number is in the table (not merely the 112 fallback)."""
     return frozenset(_NUMBERS)

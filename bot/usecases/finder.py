@@ -286,12 +286,13 @@ class SafeZoneFinder:
         return await self.near(Origin(point, OriginKind.LOCATION, label))
 
     async def near_text(
-        self, text: str, language: str = "en", country_hint: str = ""
+        self, text: str, language: str = "en", user_id: int | None = None
     ) -> NearestAnswer:
-        """The nearest zones to typed coordinates, a postal code or a place name."""
-        return await self.near(await self.locate(text, language, country_hint))
+        """The nearest zones to typed coordinates, a postal code or a place name (``user_id``:
+        whose last search hints the country of a code that several countries use)."""
+        return await self.near(await self.locate(text, language, user_id))
 
-    async def locate(self, text: str, language: str = "en", country_hint: str = "") -> Origin:
+    async def locate(self, text: str, language: str = "en", user_id: int | None = None) -> Origin:
         """Turn typed text into an origin, or raise QueryError saying why not."""
         query = " ".join(unicodedata.normalize("NFKC", text).split())  # full-width digits too
         if not query or not _HAS_WORD.search(query):
@@ -303,13 +304,18 @@ class SafeZoneFinder:
             return self.origin_at(point)
         readings = parse_postal_code(query)
         if readings:
-            return await self._locate_postal_code(readings, language, country_hint)
+            return await self._locate_postal_code(readings, language, user_id)
         if looks_like_malformed_postal_code(query):
             raise QueryError(QueryProblem.BAD_POSTAL_CODE, query)
         return await self._locate_place(query, language)
 
-    async def _locate_postal_code(self, readings: list, language: str, country_hint: str) -> Origin:
-        places = by_language(await self._postal.resolve(readings), language, country_hint)
+    async def _locate_postal_code(
+        self, readings: list, language: str, user_id: int | None
+    ) -> Origin:
+        places = await self._postal.resolve(readings)
+        if len(places) > 1:  # only then is the last search's country worth reading
+            hint = await self.country_hint(user_id) if user_id is not None else ""
+            places = by_language(places, language, hint)
         if places:
             # A code of several countries is read as the one the user's language suggests,
             # never silently: the answer names it and offers the others as buttons.

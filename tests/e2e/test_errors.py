@@ -38,7 +38,7 @@ async def app(make_app, ticks):
 def broken(app, monkeypatch) -> None:
     """Searches by text raise, with the user's text in the exception's message."""
 
-    async def near_text(text: str, language: str, country_hint: str = "") -> None:
+    async def near_text(text: str, language: str, user_id: int | None = None) -> None:
         raise ValueError(f"cannot parse {text!r}")
 
     monkeypatch.setattr(app.bot_data.services.finder, "near_text", near_text)
@@ -109,7 +109,7 @@ async def test_no_admins_no_alert(make_app, telegram, monkeypatch, ticks, json_l
     application = make_app()
     async with running_application(application):
 
-        async def near_text(text: str, language: str, country_hint: str = "") -> None:
+        async def near_text(text: str, language: str, user_id: int | None = None) -> None:
             raise RuntimeError("boom")
 
         monkeypatch.setattr(application.bot_data.services.finder, "near_text", near_text)

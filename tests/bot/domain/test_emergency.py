@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.countries import country_at
-from bot.domain.emergency import emergency_number, emergency_numbers, known_countries
+from bot.domain.emergency import emergency_numbers, known_countries
 from bot.i18n import Catalogs
 from bot.texts.formatting import emergency_numbers_text, uses_miles
 
@@ -35,8 +35,8 @@ def test_a_position_gives_its_country_number_and_units(name, where, country, num
 
 
 def test_unknown_or_empty_country_gets_112():
-    assert emergency_number("") == "112"
-    assert emergency_number("ZZ") == "112"
+    assert emergency_numbers("") == ("112",)
+    assert emergency_numbers("ZZ") == ("112",)
 
 
 def test_every_eu_country_is_112():
@@ -44,7 +44,7 @@ def test_every_eu_country_is_112():
         *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU"),
         *("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
     }
-    assert {emergency_number(code) for code in eu} == {"112"}
+    assert {emergency_numbers(code) for code in eu} == {("112",)}
     assert known_countries() >= eu
 
 
