@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 USER_AGENT = "SafeMeet/0.1 (+https://github.com/safemeet/safemeet; safe-exchange-zone bot)"
 HIT_TTL_S = 30 * 24 * 3600.0
 MISS_TTL_S = 24 * 3600.0
+# How long a lookup waits for its turn in the one-a-second line before the user is told to
+# try again: with the request's timeout, a lookup takes SAFEMEET_GEOCODER_TIMEOUT plus one.
+TURN_WAIT_S = 1.0
 
 
 class GeocoderUnavailable(RuntimeError):
@@ -120,10 +123,14 @@ class PlaceGeocoder:
             raise GeocoderUnavailable("paused after repeated failures")
         asked = False
         try:
-            async with asyncio.timeout(self._timeout + 1.0):  # the pace's wait included
-                if self._pace is not None:
+            if self._pace is not None:
+                async with asyncio.timeout(TURN_WAIT_S):
                     await self._pace.acquire()
-                asked = True
+            asked = True
+            # A lookup that got its turn has its whole timeout: under one deadline for both,
+            # a turn that came just before it left the request no time, and the server was
+            # blamed (and the breaker fed) for what was only a wait in line.
+            async with asyncio.timeout(self._timeout):
                 location = await self._nominatim.geocode(
                     text, exactly_one=True, addressdetails=True, language=language
                 )
